@@ -1,0 +1,56 @@
+package org.dftp.core.cluster;
+
+import org.dftp.core.cluster.Event.LocalScanned;
+import org.dftp.core.cluster.Event.PeerRemoved;
+import org.dftp.core.cluster.Event.PeerSeen;
+import org.dftp.core.cluster.Event.UpdatePushed;
+import org.dftp.core.cluster.Event.UpdateReceived;
+import org.dftp.core.tree.DfsTree;
+import org.dftp.core.wire.NodeInfo;
+
+/**
+ * The only code that changes the cluster state: a pure function of the state and one event, with no
+ * I/O and no clock. It returns the same instance when the event changes nothing. Side effects that
+ * follow (push an update, greet a peer) are decided by callers from the new state.
+ */
+public final class Reducer {
+    private Reducer() {
+    }
+
+    public static ClusterState apply(ClusterState s, Event e) {
+        if (e instanceof LocalScanned ls) {
+            DfsTree t = ls.full() ? s.tree().replaceOwner(s.selfName(), ls.changes()) : s.tree().apply(ls.changes());
+            return s.withTree(t);
+        }
+        if (e instanceof UpdateReceived u) {
+            NodeInfo peer = s.peer(u.sender());
+            if (peer == null) {
+                return s; // PROTOCOL.md: an update from an unknown sender is ignored
+            }
+            DfsTree t = u.full() ? s.tree().replaceOwner(u.sender(), u.changes()) : s.tree().apply(u.changes());
+            return s.withTree(t).withPeer(peer.withUpdateReceived(u.time(), u.full()).withLastAlive(u.time()));
+        }
+        if (e instanceof PeerSeen ps) {
+            NodeInfo seen = ps.peer();
+            if (seen.name().equals(s.selfName())) {
+                return s;
+            }
+            NodeInfo known = s.peer(seen.name());
+            NodeInfo next = known == null
+                    ? NodeInfo.of(seen.name(), seen.publicAddr(), seen.mgmtAddr()).withLastAlive(ps.time())
+                    : known.withAddresses(seen.publicAddr(), seen.mgmtAddr()).withLastAlive(ps.time());
+            return s.withPeer(next);
+        }
+        if (e instanceof UpdatePushed up) {
+            NodeInfo peer = s.peer(up.peer());
+            return peer == null ? s : s.withPeer(peer.withLastUpdatePushed(up.time()));
+        }
+        if (e instanceof PeerRemoved pr) {
+            if (s.peer(pr.peer()) == null) {
+                return s;
+            }
+            return s.withoutPeer(pr.peer()).withTree(s.tree().withoutOwner(pr.peer()));
+        }
+        throw new IllegalArgumentException("unknown event " + e);
+    }
+}

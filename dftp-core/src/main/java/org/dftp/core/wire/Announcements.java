@@ -1,0 +1,60 @@
+package org.dftp.core.wire;
+
+import org.dftp.core.BadPathException;
+import org.dftp.core.DfsPath;
+import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsNode;
+import org.dftp.core.tree.Offer;
+
+/**
+ * The one place where a {@link FileAnnouncement} from a peer becomes a {@link Change} of the tree, and
+ * back. The sender is who owns what it announces: an {@code OwnerNode} naming somebody else is not
+ * trusted, since a node pushes only its own files (PROTOCOL.md).
+ */
+public final class Announcements {
+    private Announcements() {
+    }
+
+    /**
+     * The change an announcement of {@code sender} stands for.
+     *
+     * @throws BadPathException when {@code FullName} is not an acceptable DFS path
+     */
+    public static Change toChange(FileAnnouncement a, String sender) {
+        if (a.fullName() == null) {
+            throw new BadPathException("FullName is missing");
+        }
+        DfsPath path = DfsPath.fromWire(a.fullName());
+        if (path.isRoot()) {
+            throw new BadPathException("the root cannot be announced");
+        }
+        if (a.deletion()) {
+            return Change.withdraw(path, sender);
+        }
+        int mode = (int) a.fileMode();
+        if (a.dir()) {
+            mode |= Offer.MODE_DIR;
+        } else {
+            mode &= ~Offer.MODE_DIR;
+        }
+        return Change.offer(path, Offer.of(sender, mode, a.dir() ? 0 : a.sizeInBytes(), a.lastModified(),
+                a.lastInfoUpdated()));
+    }
+
+    /** The announcement of one offer of a node at {@code path}. */
+    public static FileAnnouncement of(DfsPath path, Offer o) {
+        return new FileAnnouncement(path.wire(), path.name(), o.isDirectory(), o.lastModified(), o.infoUpdated(),
+                o.isDirectory() ? 0 : o.size(), Integer.toUnsignedLong(o.mode()), o.owner(), false);
+    }
+
+    /** The announcement that {@code owner} no longer offers {@code path}. */
+    public static FileAnnouncement deletion(DfsPath path, String owner, long time, boolean dir) {
+        return new FileAnnouncement(path.wire(), path.name(), dir, 0, time, 0,
+                dir ? Integer.toUnsignedLong(Offer.MODE_DIR) : 0, owner, true);
+    }
+
+    /** The offer of {@code owner} at a node, or null. */
+    public static Offer offerOf(DfsNode node, String owner) {
+        return Offer.find(node.offer(), owner);
+    }
+}

@@ -1,0 +1,63 @@
+package org.dftp.netty;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.dftp.core.DfsPath;
+
+/**
+ * Everything a node is started with: the flags of PROTOCOL.md, validated. Built by {@link Main} from
+ * the command line, or directly by tests and embedding applications.
+ *
+ * @param nodeName this node's name (the host name unless {@code -node-name} says otherwise)
+ * @param clusterName the cluster this node belongs to
+ * @param dfsRoot the local directory projected into the DFS
+ * @param dfsMount where it appears inside the DFS
+ * @param httpListen public HTTP address
+ * @param mgmtListen management HTTP address
+ * @param ftpListen FTP address, or null when FTP is off
+ * @param multicastDiscovery multicast group address, or null when discovery is off
+ * @param ftpPassivePorts passive port range such as {@code 30000-30100}, or null for any free port
+ * @param ftpPassiveAddress address announced in {@code 227} replies, or null for the control connection's
+ * @param ftpMaxConnections most concurrent FTP sessions
+ * @param ftpIdleTimeout idle FTP sessions are closed after this long
+ * @param fullUpdateInterval how often every peer gets a full update
+ * @param pingInterval how often every peer is pinged
+ * @param pingFailures missed pings in a row after which a peer is removed
+ */
+public record NodeConfig(
+        String nodeName,
+        String clusterName,
+        Path dfsRoot,
+        DfsPath dfsMount,
+        HostPort httpListen,
+        HostPort mgmtListen,
+        HostPort ftpListen,
+        HostPort multicastDiscovery,
+        String ftpPassivePorts,
+        String ftpPassiveAddress,
+        int ftpMaxConnections,
+        Duration ftpIdleTimeout,
+        Duration fullUpdateInterval,
+        Duration pingInterval,
+        int pingFailures) {
+
+    /** A node with the defaults of PROTOCOL.md on the given ports; convenient for tests. */
+    public static NodeConfig defaults(String nodeName, Path dfsRoot) {
+        return new NodeConfig(nodeName, "dftp", dfsRoot, DfsPath.ROOT,
+                HostPort.parse(":7040"), HostPort.parse(":7041"), HostPort.parse(":2121"),
+                HostPort.parse("224.0.0.9:7041"), null, null, 64, Duration.ofMinutes(5),
+                Duration.ofHours(1), Duration.ofSeconds(10), 3);
+    }
+
+    public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
+                pingInterval, pingFailures);
+    }
+
+    public NodeConfig withMulticast(HostPort group) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
+                pingInterval, pingFailures);
+    }
+}

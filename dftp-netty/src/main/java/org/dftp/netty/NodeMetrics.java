@@ -1,0 +1,31 @@
+package org.dftp.netty;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The node's counters, shared by the public HTTP server, the proxy, FTP and the cluster services, and
+ * exposed on the management port's {@code /metrics}. Counters are {@link LongAdder}s: every event loop
+ * adds without contention, and only the scrape sums.
+ */
+public final class NodeMetrics {
+    public final LongAdder bytesServedLocal = new LongAdder();
+    public final LongAdder bytesServedProxied = new LongAdder();
+    public final LongAdder peersRemoved = new LongAdder();
+    public final LongAdder peersReturned = new LongAdder();
+    public final LongAdder updatesReceived = new LongAdder();
+    public final LongAdder updatesPushed = new LongAdder();
+    private final ConcurrentHashMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
+
+    /** Counts one public HTTP response with this status. */
+    public void countResponse(int status) {
+        requestsByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
+    }
+
+    /** Responses so far by status code. */
+    public java.util.SortedMap<Integer, Long> responsesByStatus() {
+        java.util.TreeMap<Integer, Long> out = new java.util.TreeMap<>();
+        requestsByStatus.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

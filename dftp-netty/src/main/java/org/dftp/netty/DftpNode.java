@@ -1,0 +1,129 @@
+package org.dftp.netty;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.dftp.core.cluster.ClusterState;
+import org.dftp.core.cluster.DfsStore;
+import org.dftp.core.cluster.Event;
+import org.dftp.core.local.LocalRoot;
+import org.dftp.core.local.LocalScanner;
+import org.dftp.core.wire.NodeInfo;
+import org.dftp.netty.http.DfsHttpContext;
+import org.dftp.netty.http.PublicHttpServer;
+import org.dftp.netty.http.RemoteFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running dftp node: the store, the local scan, and every listener. {@link #start} returns once
+ * the node serves; {@link #close} stops everything it started, in reverse order.
+ */
+public final class DftpNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DftpNode.class);
+
+    private final NodeConfig config;
+    private final DfsStore store;
+    private final LocalRoot localRoot;
+    private final NodeMetrics metrics = new NodeMetrics();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private PublicHttpServer http;
+
+    private DftpNode(NodeConfig config, DfsStore store, LocalRoot localRoot) {
+        this.config = config;
+        this.store = store;
+        this.localRoot = localRoot;
+        this.boss = Transports.newGroup(1);
+        this.workers = Transports.newGroup(0); // Netty's default: two per core
+    }
+
+    /**
+     * Scans the local tree, then starts every listener.
+     *
+     * @throws IOException when the dfsroot cannot be read or a port cannot be bound
+     */
+    public static DftpNode start(NodeConfig config) throws IOException {
+        LocalRoot root = LocalRoot.of(config.dfsRoot(), config.dfsMount());
+        long now = Clock.systemUTC().millis() / 1000;
+        NodeInfo self = NodeInfo.of(config.nodeName(), config.httpListen().toString(), config.mgmtListen().toString());
+        DfsStore store = new DfsStore(ClusterState.initial(config.clusterName(), self));
+        DftpNode node = new DftpNode(config, store, root);
+        try {
+            node.scan(now);
+            node.listen();
+        } catch (Exception e) {
+            // Netty's sync() rethrows a BindException undeclared: every failure ends the start the same way.
+            node.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+        return node;
+    }
+
+    private void scan(long now) {
+        LocalScanner.Result r = new LocalScanner(localRoot, config.nodeName()).scan(now);
+        store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
+        log.info("Scanner: local scan finished, {} file(s) found", r.files());
+    }
+
+    private void listen() throws InterruptedException {
+        DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
+                RemoteFiles.NONE, metrics);
+        http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
+        started.add(http);
+        log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
+                Transports.name());
+        updateSelf();
+    }
+
+    /** Our own addresses as peers must reach them: the actual ports when the flags asked for port 0. */
+    private void updateSelf() {
+        NodeInfo self = store.snapshot().self();
+        String publicAddr = shown(config.httpListen(), httpPort());
+        store.publish(new Event.SelfAddresses(publicAddr, self.mgmtAddr())).join();
+    }
+
+    private static String shown(HostPort flag, int actualPort) {
+        return new HostPort(flag.host(), actualPort).toString();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public DfsStore store() {
+        return store;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> toClose = new ArrayList<>(started);
+        Collections.reverse(toClose);
+        for (AutoCloseable c : toClose) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Shutdown: closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
+        started.clear();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        store.close();
+    }
+}

@@ -14,7 +14,9 @@ import org.dftp.core.local.LocalScanner;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpServer;
-import org.dftp.netty.http.RemoteFiles;
+import org.dftp.netty.proxy.PeerAddresses;
+import org.dftp.netty.proxy.ProxyClient;
+import org.dftp.netty.proxy.RemoteFileProxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +76,10 @@ public final class DftpNode implements AutoCloseable {
     }
 
     private void listen() throws InterruptedException {
+        RemoteFileProxy proxy = new RemoteFileProxy(ProxyClient.create(workers), new PeerAddresses(store::snapshot),
+                metrics);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
-                RemoteFiles.NONE, metrics);
+                proxy, metrics);
         http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
         started.add(http);
         log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),

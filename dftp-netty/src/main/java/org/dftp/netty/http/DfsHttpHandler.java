@@ -109,7 +109,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else if (raw.equals("/find") || raw.equals("/find/")) {
             find(ctx, req, uri);
         } else {
-            HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + Html.escape(raw) + "` not found\n");
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + UrlPaths.escape(raw) + "` not found\n");
         }
     }
 
@@ -131,7 +131,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void greeting(ChannelHandlerContext ctx, HttpRequest req) {
-        String name = Html.escape(context.selfName());
+        String name = UrlPaths.escape(context.selfName());
         String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>dftp</title></head><body>"
                 + "<h1>dftp</h1><p>Node " + name + " of a distributed file system.</p>"
                 + "<p><a href=\"/fs/\">Browse the files</a> or <a href=\"/find/\">list them all</a>.</p>"

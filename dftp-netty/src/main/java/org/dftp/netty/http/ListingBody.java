@@ -63,7 +63,7 @@ final class ListingBody extends BodySource {
             b.append('[');
             return;
         }
-        String title = Html.escape(dir.toString());
+        String title = UrlPaths.escape(dir.toString());
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Index of ").append(title)
                 .append("</title></head><body><h1>Index of ").append(title).append("</h1><hr/><pre>");
         if (!dir.isRoot()) {
@@ -73,8 +73,8 @@ final class ListingBody extends BodySource {
 
     private static void htmlRow(StringBuilder b, DfsNode n) {
         String shown = n.isDirectory() ? n.name() + "/" : n.name();
-        String href = Html.encodeSegment(n.name()) + (n.isDirectory() ? "/" : "");
-        b.append("<a href=\"").append(href).append("\">").append(Html.escape(shown)).append("</a>");
+        String href = UrlPaths.encodeSegment(n.name()) + (n.isDirectory() ? "/" : "");
+        b.append("<a href=\"").append(href).append("\">").append(UrlPaths.escape(shown)).append("</a>");
         pad(b, NAME_WIDTH - shown.codePointCount(0, shown.length()));
         b.append(ROW_TIME.format(Instant.ofEpochSecond(n.lastModified())));
         String size = n.isDirectory() ? "[DIR]" : Long.toString(n.size());
@@ -85,7 +85,7 @@ final class ListingBody extends BodySource {
         } else {
             b.append(" <a href=\"").append(href).append("?format=txt\" title=\"view as plain text\">txt</a>   ");
         }
-        b.append(Html.escape(String.valueOf(n.owner()))).append('\n');
+        b.append(UrlPaths.escape(String.valueOf(n.owner()))).append('\n');
     }
 
     private static void jsonRow(StringBuilder b, DfsNode n, boolean first) {

@@ -3,14 +3,14 @@ package org.dftp.netty.http;
 import java.nio.charset.StandardCharsets;
 
 /** Escaping for names placed into HTML text and into URL paths. */
-final class Html {
+public final class UrlPaths {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private Html() {
+    private UrlPaths() {
     }
 
     /** {@code s} safe inside HTML text or a quoted attribute. */
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder b = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -37,7 +37,7 @@ final class Html {
     }
 
     /** One path segment percent-encoded for a URL: UTF-8, everything but unreserved characters encoded. */
-    static String encodeSegment(String s) {
+    public static String encodeSegment(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         StringBuilder b = new StringBuilder(bytes.length + 8);
         for (byte x : bytes) {

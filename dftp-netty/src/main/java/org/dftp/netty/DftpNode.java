@@ -41,7 +41,8 @@ public final class DftpNode implements AutoCloseable {
         this.store = store;
         this.localRoot = localRoot;
         this.boss = Transports.newGroup(1);
-        this.workers = Transports.newGroup(0); // Netty's default: two per core
+        // One loop per core, as nginx runs one worker per core: sendfile needs no more threads than cores.
+        this.workers = Transports.newGroup(Runtime.getRuntime().availableProcessors());
     }
 
     /**

@@ -26,12 +26,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
+import org.dftp.core.local.LocalFile;
 import org.dftp.core.tree.DfsNode;
 import org.dftp.core.tree.DfsTree;
 import org.slf4j.Logger;
@@ -188,9 +188,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void local(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String contentType) {
-        Path file;
+        LocalFile file;
         try {
-            file = context.localRoot().open(path);
+            file = context.localRoot().file(path);
         } catch (IOException e) {
             // Missing, not a regular file, or resolving outside the dfsroot: all look the same from outside.
             log.debug("HTTP: {} not served: {}", path, e.toString());
@@ -314,7 +314,13 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            ctx.close(); // an idle keep-alive connection, as nginx's keepalive_timeout
+            // No request for a while: close it, as nginx's keepalive_timeout, unless a long download is
+            // still going out to a slow reader.
+            io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+            boolean sending = busy || (out != null && out.totalPendingWriteBytes() > 0);
+            if (!sending) {
+                ctx.close();
+            }
             return;
         }
         super.userEventTriggered(ctx, evt);

@@ -23,10 +23,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Date;
+import org.dftp.core.local.LocalFile;
 import org.dftp.netty.NodeMetrics;
 
 /**
@@ -45,13 +45,14 @@ final class FileResponder {
      * @param contentType the {@code Content-Type} to send
      * @return the future of the last write, completed when the response is out (or failed)
      */
-    static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, Path file, String contentType,
+    static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, LocalFile file, String contentType,
                               NodeMetrics metrics) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        // The attributes come from LocalRoot's check: no second stat; NOFOLLOW refuses a symlink swapped in since.
+        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         boolean handedOver = false;
         try {
-            long size = ch.size();
-            long mtime = Files.getLastModifiedTime(file).toMillis() / 1000;
+            long size = file.size();
+            long mtime = file.lastModified();
             String etag = etag(size, mtime);
             HttpHeaders h = req.headers();
 

@@ -27,6 +27,8 @@ public final class HttpResponses {
     public static final String HTML_UTF8 = "text/html; charset=utf-8";
     public static final String JSON_UTF8 = "application/json; charset=utf-8";
 
+    private static final io.netty.util.AsciiString SERVER = io.netty.util.AsciiString.cached("dftp");
+
     private HttpResponses() {
     }
 
@@ -62,7 +64,7 @@ public final class HttpResponses {
                 && res.status().code() != HttpResponseStatus.BAD_REQUEST.code()
                 && (HttpUtil.isContentLengthSet(res) || HttpUtil.isTransferEncodingChunked(res)
                 || res.status().code() == 304 || res.status().code() == 204);
-        res.headers().set(HttpHeaderNames.SERVER, "dftp");
+        res.headers().set(HttpHeaderNames.SERVER, SERVER);
         if (keepAlive) {
             if (!req.protocolVersion().isKeepAliveDefault()) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * Builds the public HTTP pipeline and nothing else. In order:
  * <ol>
  *   <li>{@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and headers ({@code 431});</li>
- *   <li>{@value #IDLE}: closes keep-alive connections idle for {@link #IDLE_SECONDS} s, reads and writes counted;</li>
+ *   <li>{@value #IDLE}: signals {@link #IDLE_SECONDS} s without a request; the handler closes the connection
+ *       unless a response is still going out (watching reads only spares a listener on every write);</li>
  *   <li>{@value #COUNTER}: counts responses by status;</li>
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
@@ -46,7 +47,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)));
-        p.addLast(IDLE, new IdleStateHandler(true, 0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+        p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
         p.addLast(COUNTER, counter);
         p.addLast(CHUNKED, new ChunkedWriteHandler());
         p.addLast(HANDLER, new DfsHttpHandler(context));

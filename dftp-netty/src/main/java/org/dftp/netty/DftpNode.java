@@ -71,9 +71,13 @@ public final class DftpNode implements AutoCloseable {
     }
 
     private void scan(long now) {
+        long t0 = System.nanoTime();
         LocalScanner.Result r = new LocalScanner(localRoot, config.nodeName()).scan(now);
+        long t1 = System.nanoTime();
         store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
-        log.info("Scanner: local scan finished, {} file(s) found", r.files());
+        long t2 = System.nanoTime();
+        log.info("Scanner: local scan finished, {} file(s) found (scan {} ms, index {} ms)", r.files(),
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
     private void listen() throws InterruptedException {

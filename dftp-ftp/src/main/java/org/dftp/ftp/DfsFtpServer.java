@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * The FTP public interface of a node: Apache MINA FtpServer over the DFS, read-only, anonymous login.
  *
  * <p>Every command reads the latest tree snapshot. Files this node owns are read from its local tree,
- * others from their owners through the {@link RemoteFileSource}. On top of MINA: connections beyond the
- * limit get {@code 421}; an idle session is closed but a long transfer never is.
+ * others from their owners through the {@link RemoteFileSource}. On top of MINA: write commands, paths
+ * out of the DFS, {@code PORT}/{@code EPRT} to other hosts and over-long command lines are refused with
+ * a reply that says why; connections beyond the limit get {@code 421}; an idle session is closed but a
+ * long transfer never is.
  *
  * <p>A server is started once; {@link #close()} stops it for good.
  */
@@ -72,7 +74,7 @@ public final class DfsFtpServer implements AutoCloseable {
     private static Listener listener(FtpOptions options) {
         DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
         data.setActiveEnabled(true);
-        data.setActiveIpCheck(true); // PORT/EPRT only to the client itself: no FTP bounce
+        data.setActiveIpCheck(true); // PORT/EPRT only to the client itself; ActiveModeGuardFtplet says so first
         data.setPassiveIpCheck(true); // a passive data connection only from the client itself
         if (options.passivePorts() != null) {
             data.setPassivePorts(options.passivePorts());
@@ -87,6 +89,7 @@ public final class DfsFtpServer implements AutoCloseable {
         factory.setPort(options.port());
         factory.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
         factory.setIdleTimeout(0); // per session instead, see TransferIdleFtplet
+        factory.setSessionFilter(LineTooLongFilter.installer());
         return factory.createListener();
     }
 
@@ -106,6 +109,9 @@ public final class DfsFtpServer implements AutoCloseable {
     private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections) {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("connectionLimit", connections);
+        ftplets.put("readOnly", new ReadOnlyFtplet());
+        ftplets.put("activeModeGuard", new ActiveModeGuardFtplet());
+        ftplets.put("pathGuard", new PathGuardFtplet());
         ftplets.put("transferIdle", new TransferIdleFtplet(options.idleTimeoutSeconds()));
         return ftplets;
     }

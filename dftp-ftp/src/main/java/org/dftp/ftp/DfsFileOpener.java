@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.dftp.core.DfsPath;
@@ -13,7 +14,8 @@ import org.dftp.core.tree.DfsNode;
 
 /**
  * Opens the bytes of a DFS file for {@code RETR}: a file this node owns is read from the local tree
- * through a {@link FileChannel}, any other from its owner through the {@link RemoteFileSource}. Both
+ * through a {@link FileChannel} (the file {@link LocalRoot#file} checked to lie inside the root), any
+ * other from its owner through the {@link RemoteFileSource}. Both
  * start at the {@code REST} offset, so a client cannot tell them apart, resume included.
  */
 final class DfsFileOpener {
@@ -49,7 +51,9 @@ final class DfsFileOpener {
     }
 
     private InputStream openLocal(DfsPath path, long offset) throws IOException {
-        FileChannel channel = FileChannel.open(localRoot.open(path), StandardOpenOption.READ);
+        // LocalRoot checked the path; NOFOLLOW refuses a symlink swapped in since, as HTTP does.
+        FileChannel channel = FileChannel.open(localRoot.file(path).path(), StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS);
         try {
             channel.position(offset); // past the end simply reads nothing, as a resumed complete download should
         } catch (IOException | RuntimeException e) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.apache.ftpserver.ConnectionConfig;
 import org.apache.ftpserver.ConnectionConfigFactory;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
@@ -93,7 +94,7 @@ public final class DfsFtpServer implements AutoCloseable {
         return factory.createListener();
     }
 
-    private static org.apache.ftpserver.ConnectionConfig connectionConfig(FtpOptions options) {
+    private static ConnectionConfig connectionConfig(FtpOptions options) {
         ConnectionConfigFactory config = new ConnectionConfigFactory();
         config.setAnonymousLoginEnabled(true);
         // ConnectionLimitFtplet enforces the limit at connect; MINA's login limits only must not be lower.

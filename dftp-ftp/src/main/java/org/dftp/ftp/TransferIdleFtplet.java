@@ -14,8 +14,9 @@ import org.apache.ftpserver.ftplet.FtpletResult;
  * <p>MINA measures idleness on the control connection only, which is silent during a transfer; its idle
  * event then waits behind the transfer and closes the session right after it, so every download longer
  * than the timeout would lose its session. The listener's own timeout is therefore off, and this Ftplet
- * sets each session's instead: from connect, again before every command (so a command that failed
- * without {@code afterCommand} cannot leave it off), off during a transfer, back on after it.
+ * sets each session's instead: from connect, off during a transfer, back on after it, and again before
+ * every command, so that a transfer that failed without {@code afterCommand} leaves it off only until
+ * the client's next command.
  */
 final class TransferIdleFtplet extends DefaultFtplet {
     private static final Set<String> TRANSFERS = Set.of("RETR", "LIST", "NLST", "MLSD", "STOR", "STOU", "APPE");

@@ -14,10 +14,14 @@ import org.dftp.core.local.LocalScanner;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpServer;
+import org.dftp.ftp.DfsFtpServer;
+import org.dftp.ftp.FtpOptions;
 import org.dftp.netty.proxy.PeerAddresses;
+import org.dftp.netty.proxy.PeerFileStreams;
 import org.dftp.netty.proxy.ProxyClient;
 import org.dftp.netty.proxy.RemoteFileProxy;
 import org.slf4j.Logger;
+import reactor.netty.http.client.HttpClient;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,6 +39,7 @@ public final class DftpNode implements AutoCloseable {
     private final EventLoopGroup workers;
     private final List<AutoCloseable> started = new ArrayList<>();
     private PublicHttpServer http;
+    private DfsFtpServer ftp;
 
     private DftpNode(NodeConfig config, DfsStore store, LocalRoot localRoot) {
         this.config = config;
@@ -80,15 +85,25 @@ public final class DftpNode implements AutoCloseable {
                 (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
     }
 
-    private void listen() throws InterruptedException {
-        RemoteFileProxy proxy = new RemoteFileProxy(ProxyClient.create(workers), new PeerAddresses(store::snapshot),
-                metrics);
+    private void listen() throws InterruptedException, IOException {
+        HttpClient peerFiles = ProxyClient.create(workers);
+        PeerAddresses addresses = new PeerAddresses(store::snapshot);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics);
         http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
         started.add(http);
         log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
                 Transports.name());
+        if (config.ftpListen() != null) {
+            FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
+                    config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
+                    config.ftpIdleTimeout());
+            PeerFileStreams streams = new PeerFileStreams(peerFiles, addresses);
+            ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open);
+            ftp.start();
+            started.add(ftp);
+        }
         updateSelf();
     }
 
@@ -117,6 +132,11 @@ public final class DftpNode implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** The FTP port, or -1 when FTP is off. */
+    public int ftpPort() {
+        return ftp == null ? -1 : ftp.port();
     }
 
     @Override

@@ -40,7 +40,9 @@ public final class DfsPath implements Comparable<DfsPath> {
 
     /** A decoded path, with or without a leading slash, e.g. {@code /a/b} or {@code a/b/}. */
     public static DfsPath of(String decoded) {
-        if (decoded.length() > MAX_PATH_BYTES) {
+        // A cheap guard before any work; the exact limit is checked on the normalized bytes below, so
+        // that the user form of a path at the limit (a leading and a trailing slash) is still accepted.
+        if (decoded.length() > 2 * MAX_PATH_BYTES) {
             throw new BadPathException("path too long");
         }
         List<String> out = new ArrayList<>();
@@ -79,7 +81,8 @@ public final class DfsPath implements Comparable<DfsPath> {
         if (rawPath.length() > 3 * MAX_PATH_BYTES) {
             throw new BadPathException("path too long");
         }
-        ByteBuffer bytes = ByteBuffer.allocate(rawPath.length());
+        // At most 3 bytes per char: a percent escape shrinks, a raw BMP char takes up to 3, a pair 4 for 2.
+        ByteBuffer bytes = ByteBuffer.allocate(3 * rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
             if (c == '%') {
@@ -101,18 +104,13 @@ public final class DfsPath implements Comparable<DfsPath> {
                 bytes.put((byte) c);
             } else {
                 // Raw non-ASCII in a request line: take its UTF-8 form, as browsers would have sent it.
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < rawPath.length()) {
-                    utf8 = rawPath.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
+                // A lone surrogate has no UTF-8 form; String.getBytes would quietly turn it into '?'.
+                int cp = rawPath.codePointAt(i);
+                if (Character.isSurrogate((char) cp) && cp < Character.MIN_SUPPLEMENTARY_CODE_POINT) {
+                    throw new BadPathException("path is not valid UTF-16");
                 }
-                if (bytes.remaining() < utf8.length) {
-                    ByteBuffer bigger = ByteBuffer.allocate(bytes.capacity() * 2 + utf8.length);
-                    bytes.flip();
-                    bigger.put(bytes);
-                    bytes = bigger;
-                }
-                bytes.put(utf8);
+                putUtf8(bytes, cp);
+                i += Character.charCount(cp) - 1;
             }
         }
         bytes.flip();
@@ -126,6 +124,20 @@ public final class DfsPath implements Comparable<DfsPath> {
             // The JDK decoder rejects overlong forms too, so %C0%AE never becomes a dot.
             throw new BadPathException("path is not valid UTF-8");
         }
+    }
+
+    private static void putUtf8(ByteBuffer out, int cp) {
+        if (cp < 0x800) {
+            out.put((byte) (0xc0 | cp >> 6));
+        } else if (cp < 0x10000) {
+            out.put((byte) (0xe0 | cp >> 12));
+            out.put((byte) (0x80 | cp >> 6 & 0x3f));
+        } else {
+            out.put((byte) (0xf0 | cp >> 18));
+            out.put((byte) (0x80 | cp >> 12 & 0x3f));
+            out.put((byte) (0x80 | cp >> 6 & 0x3f));
+        }
+        out.put((byte) (0x80 | cp & 0x3f));
     }
 
     private static void checkSegment(String segment) {
@@ -172,6 +184,22 @@ public final class DfsPath implements Comparable<DfsPath> {
         return n;
     }
 
+    /** Paths built piece by piece (the scanner, a mount) obey the same limit as parsed ones. */
+    private static void checkLength(int wireBytes) {
+        if (wireBytes > MAX_PATH_BYTES) {
+            throw new BadPathException("path too long");
+        }
+    }
+
+    /** The length of {@link #wire()} in UTF-8 bytes. */
+    private int wireBytes() {
+        int n = Math.max(0, segments.length - 1);
+        for (String s : segments) {
+            n += utf8Length(s);
+        }
+        return n;
+    }
+
     public boolean isRoot() {
         return segments.length == 0;
     }
@@ -205,6 +233,7 @@ public final class DfsPath implements Comparable<DfsPath> {
         if (name.isEmpty() || name.indexOf('/') >= 0) {
             throw new BadPathException("not a single path segment");
         }
+        checkLength(wireBytes() + (isRoot() ? 0 : 1) + utf8Length(name));
         String[] s = Arrays.copyOf(segments, segments.length + 1);
         s[segments.length] = name;
         return new DfsPath(s);
@@ -215,6 +244,10 @@ public final class DfsPath implements Comparable<DfsPath> {
         if (prefix.isRoot()) {
             return this;
         }
+        if (isRoot()) {
+            return prefix;
+        }
+        checkLength(prefix.wireBytes() + 1 + wireBytes());
         String[] s = Arrays.copyOf(prefix.segments, prefix.segments.length + segments.length);
         System.arraycopy(segments, 0, s, prefix.segments.length, segments.length);
         return new DfsPath(s);

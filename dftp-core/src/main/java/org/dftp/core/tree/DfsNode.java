@@ -39,7 +39,10 @@ public abstract sealed class DfsNode permits FileNode, DirNode {
     /** The child called {@code name}, or null. */
     public abstract DfsNode child(String name);
 
-    /** The node serving this entry: the winning owner, or {@link #MULTIPLE_OWNERS} for a mixed directory. */
+    /**
+     * For a file, the node serving it: the owner of the winning offer. For a directory, the one node
+     * that offers it or anything below it, or {@link #MULTIPLE_OWNERS} when several do.
+     */
     public abstract String owner();
 
     public final long size() {

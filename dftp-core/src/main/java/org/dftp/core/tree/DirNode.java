@@ -30,22 +30,36 @@ final class DirNode extends DfsNode {
         this.entryCount = count;
     }
 
+    /**
+     * The one node that offers anything in this directory (itself included), or
+     * {@link #MULTIPLE_OWNERS}. Every offer counts, not only the winning ones: a subtree whose
+     * summary is one node holds offers of that node alone, which is what lets a prune drop or skip
+     * it whole (see {@code DfsTree.prune}) without losing a fallback offer or keeping a stale one.
+     */
     private static String summarizeOwner(Offer offers, DfsNode[] children) {
-        String owner = null;
-        for (Offer o = offers; o != null; o = o.next()) {
-            owner = merge(owner, o.owner());
-        }
+        String owner = offerOwners(null, offers);
         for (DfsNode c : children) {
-            owner = merge(owner, c.owner());
+            if (owner == MULTIPLE_OWNERS) {
+                break;
+            }
+            owner = c instanceof DirNode d ? merge(owner, d.owner) : offerOwners(owner, c.offers);
+        }
+        return owner;
+    }
+
+    private static String offerOwners(String owner, Offer offers) {
+        for (Offer o = offers; o != null && owner != MULTIPLE_OWNERS; o = o.next()) {
+            owner = merge(owner, o.owner());
         }
         return owner;
     }
 
     private static String merge(String a, String b) {
-        if (a == null || a.equals(b)) {
-            return b;
+        if (a == null || b == null) {
+            return a == null ? b : a;
         }
-        return b == null ? a : MULTIPLE_OWNERS;
+        // Identity first: MULTIPLE_OWNERS must stay that very instance, never an equal node name.
+        return a == b || (a != MULTIPLE_OWNERS && b != MULTIPLE_OWNERS && a.equals(b)) ? a : MULTIPLE_OWNERS;
     }
 
     /** Entries below this directory, at any depth. */
@@ -69,7 +83,11 @@ final class DirNode extends DfsNode {
         return i >= 0 ? children[i] : null;
     }
 
-    /** {@inheritDoc} Null for an empty directory nobody offers (only the empty root). */
+    /**
+     * The one node that offers this directory or anything below it, or {@link #MULTIPLE_OWNERS}
+     * when several do (a losing offer counts too); null for an empty directory nobody offers (only
+     * the empty root).
+     */
     @Override
     public String owner() {
         return owner;

@@ -1,0 +1,312 @@
+package org.dftp.core.tree;
+
+import static org.dftp.core.testing.TreeFixtures.dump;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.dftp.core.DfsPath;
+import org.dftp.core.testing.TreeFixtures;
+
+/**
+ * Properties of the tree (DESIGN.md: any order of the same updates gives the same tree; prune and
+ * fallback keep the invariants). Paths come from a tiny alphabet so that updates collide: several
+ * owners on one path, files below files, {@code a} next to {@code a.b}.
+ */
+class DfsTreePropertiesTest {
+    private static final int TRIES = 300;
+
+    @Provide
+    Arbitrary<List<Change>> changes() {
+        Arbitrary<String> owner = Arbitraries.of("ga", "gb", "gc");
+        Arbitrary<DfsPath> path = Arbitraries.of("a", "b", "a.b", "B").list().ofMinSize(1).ofMaxSize(3)
+                .map(segments -> DfsPath.of(String.join("/", segments)));
+        Arbitrary<Integer> kind = Arbitraries.frequency(
+                net.jqwik.api.Tuple.of(5, 0), net.jqwik.api.Tuple.of(2, 1), net.jqwik.api.Tuple.of(3, 2));
+        Arbitrary<Long> size = Arbitraries.longs().between(0, 3);
+        Arbitrary<Long> time = Arbitraries.of(100L, 200L, 300L);
+        Arbitrary<Change> change = Combinators.combine(owner, path, kind, size, time).as((o, p, k, s, t) -> switch (k) {
+            case 0 -> Change.offer(p, Offer.of(o, TreeFixtures.FILE_MODE, s, 1000 + s, t));
+            case 1 -> Change.offer(p, Offer.of(o, TreeFixtures.DIR_MODE, 0, 1000, t));
+            default -> Change.withdraw(p, o);
+        });
+        return change.list().ofMaxSize(40);
+    }
+
+    @Property(tries = TRIES)
+    void anyPermutationOfUpdatesWithDistinctPathsAndOwnersGivesTheSameTree(
+            @ForAll("changes") List<Change> base, @ForAll("changes") List<Change> updates, @ForAll Random random) {
+        // With at most one change per (path, owner), no change depends on another: every order and
+        // every split into batches must agree.
+        Map<String, Change> byKey = new LinkedHashMap<>();
+        for (Change c : updates) {
+            byKey.put(c.path() + " " + c.owner(), c);
+        }
+        List<Change> distinct = new ArrayList<>(byKey.values());
+        DfsTree start = DfsTree.EMPTY.apply(base);
+        DfsTree inOrder = start.apply(distinct);
+
+        List<Change> shuffled = new ArrayList<>(distinct);
+        Collections.shuffle(shuffled, random);
+        assertEquals(dump(inOrder), dump(applyInRandomBatches(start, shuffled, random)));
+        assertInvariants(inOrder);
+    }
+
+    @Property(tries = TRIES)
+    void anyInterleavingOfSeveralOwnersUpdateStreamsGivesTheSameTree(
+            @ForAll("changes") List<Change> updates, @ForAll Random random) {
+        // Each owner's own updates keep their order (a withdrawal after its offer); how the streams
+        // of different owners interleave, and how they are cut into batches, must not matter.
+        Map<String, List<Change>> streams = new TreeMap<>();
+        for (Change c : updates) {
+            streams.computeIfAbsent(c.owner(), o -> new ArrayList<>()).add(c);
+        }
+        List<Change> interleaved = new ArrayList<>();
+        List<List<Change>> pending = new ArrayList<>();
+        streams.values().forEach(s -> pending.add(new ArrayList<>(s)));
+        while (!pending.isEmpty()) {
+            int i = random.nextInt(pending.size());
+            interleaved.add(pending.get(i).remove(0));
+            if (pending.get(i).isEmpty()) {
+                pending.remove(i);
+            }
+        }
+        DfsTree expected = DfsTree.EMPTY.apply(updates);
+        assertEquals(dump(expected), dump(applyInRandomBatches(DfsTree.EMPTY, interleaved, random)));
+    }
+
+    @Property(tries = TRIES)
+    void aBatchEqualsItsChangesAppliedOneByOne(@ForAll("changes") List<Change> base,
+                                               @ForAll("changes") List<Change> batch) {
+        DfsTree start = DfsTree.EMPTY.apply(base);
+        DfsTree oneByOne = start;
+        for (Change c : batch) {
+            oneByOne = oneByOne.apply(List.of(c));
+        }
+        assertEquals(dump(oneByOne), dump(start.apply(batch)));
+    }
+
+    @Property(tries = TRIES)
+    void theTreeMatchesAPlainMapOfOffers(@ForAll("changes") List<Change> first,
+                                         @ForAll("changes") List<Change> second) {
+        DfsTree t = DfsTree.EMPTY.apply(first).apply(second);
+        Model m = new Model();
+        first.forEach(m::apply);
+        second.forEach(m::apply);
+        assertEquals(m.dump(), dump(t));
+        assertInvariants(t);
+    }
+
+    @Property(tries = TRIES)
+    void replaceOwnerEqualsWithoutOwnerThenApply(@ForAll("changes") List<Change> base,
+                                                 @ForAll("changes") List<Change> update) {
+        String owner = "gb";
+        List<Change> full = new ArrayList<>();
+        for (Change c : update) {
+            full.add(c.isWithdrawal() ? Change.withdraw(c.path(), owner)
+                    : Change.offer(c.path(), Offer.of(owner, c.offer().mode(), c.offer().size(),
+                    c.offer().lastModified(), c.offer().infoUpdated())));
+        }
+        DfsTree start = DfsTree.EMPTY.apply(base);
+        DfsTree replaced = start.replaceOwner(owner, full);
+        assertEquals(dump(start.withoutOwner(owner).apply(full)), dump(replaced));
+        assertInvariants(replaced);
+    }
+
+    @Property(tries = TRIES)
+    void withoutOwnerLeavesExactlyTheOtherOwnersOffers(@ForAll("changes") List<Change> base) {
+        DfsTree pruned = DfsTree.EMPTY.apply(base).withoutOwner("ga");
+        Model m = new Model();
+        base.forEach(m::apply);
+        m.removeOwner("ga");
+        assertEquals(m.dump(), dump(pruned));
+        assertInvariants(pruned);
+    }
+
+    @Property(tries = TRIES)
+    void reapplyingWhatIsThereReturnsTheSameInstance(@ForAll("changes") List<Change> base) {
+        DfsTree t = DfsTree.EMPTY.apply(base);
+        List<Change> again = new ArrayList<>();
+        TreeWalker w = t.walk(DfsPath.ROOT);
+        while (w.advance()) {
+            for (Offer o = w.node().offer(); o != null; o = o.next()) {
+                again.add(Change.offer(DfsPath.of(w.path().toString()), Offer.of(o.owner(), o.mode(), o.size(),
+                        o.lastModified(), o.infoUpdated())));
+            }
+        }
+        assertTrue(t == t.apply(again), "no-op must return this");
+        assertTrue(t == t.replaceOwner("ga", filter(again, "ga")), "a full update that changes nothing");
+    }
+
+    private static List<Change> filter(List<Change> changes, String owner) {
+        List<Change> out = new ArrayList<>();
+        for (Change c : changes) {
+            if (c.owner().equals(owner)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static DfsTree applyInRandomBatches(DfsTree t, List<Change> changes, Random random) {
+        int i = 0;
+        while (i < changes.size()) {
+            int n = 1 + random.nextInt(changes.size() - i);
+            t = t.apply(changes.subList(i, i + n));
+            i += n;
+        }
+        return t;
+    }
+
+    /** Checks every structural promise of the tree, node by node. */
+    static void assertInvariants(DfsTree t) {
+        int[] count = {0};
+        checkDir((DirNode) t.root(), true, count);
+        assertEquals(count[0], t.size(), "size() counts every entry");
+        int walked = 0;
+        TreeWalker w = t.walk(DfsPath.ROOT);
+        while (w.advance()) {
+            walked++;
+            assertEquals(w.node(), t.lookup(DfsPath.of(w.path().toString())), "walker path leads to its node");
+        }
+        assertEquals(t.size(), walked, "size() equals the walker's count");
+    }
+
+    private static String checkDir(DirNode d, boolean root, int[] count) {
+        String summary = null;
+        Map<String, Boolean> owners = new TreeMap<>();
+        for (Offer o = d.offers; o != null; o = o.next()) {
+            owners.put(o.owner(), true);
+        }
+        if (!root) {
+            assertTrue(d.children.length > 0 || hasDirOffer(d.offers), "no empty implicit directory: " + d.name);
+        }
+        checkOffers(d.offers);
+        int entries = 0;
+        for (int i = 0; i < d.children.length; i++) {
+            DfsNode c = d.children[i];
+            count[0]++;
+            entries++;
+            if (i > 0) {
+                assertTrue(d.children[i - 1].name.compareTo(c.name) < 0, "children sorted and unique");
+            }
+            assertTrue(!c.name.isEmpty() && c.name.indexOf('/') < 0);
+            if (c instanceof DirNode cd) {
+                String sub = checkDir(cd, false, count);
+                if (sub != null) {
+                    for (String o : sub.split(",")) {
+                        owners.put(o, true);
+                    }
+                }
+                entries += cd.entryCount();
+            } else {
+                assertNotNull(c.offers, "a file has an offer");
+                assertTrue(!hasDirOffer(c.offers), "a file has no directory offer");
+                checkOffers(c.offers);
+                assertEquals(c.offers.owner(), c.owner(), "a file is served by its winning offer");
+                for (Offer o = c.offers; o != null; o = o.next()) {
+                    owners.put(o.owner(), true);
+                }
+            }
+        }
+        assertEquals(entries, d.entryCount(), "entry count of " + d.name);
+        String expectedOwner = owners.isEmpty() ? null
+                : owners.size() == 1 ? owners.keySet().iterator().next() : DfsNode.MULTIPLE_OWNERS;
+        assertEquals(expectedOwner, d.owner(), "owner summary of " + d.name);
+        summary = owners.isEmpty() ? null : String.join(",", owners.keySet());
+        return summary;
+    }
+
+    private static boolean hasDirOffer(Offer offers) {
+        for (Offer o = offers; o != null; o = o.next()) {
+            if (o.isDirectory()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkOffers(Offer offers) {
+        Map<String, Boolean> seen = new TreeMap<>();
+        for (Offer o = offers; o != null; o = o.next()) {
+            assertTrue(seen.put(o.owner(), true) == null, "one offer per owner");
+            if (o.next() != null) {
+                assertTrue(o.precedes(o.next()), "offers in precedence order");
+            }
+        }
+    }
+
+    /** The obvious implementation: a map from path to each owner's offer, with directories derived. */
+    static final class Model {
+        final TreeMap<DfsPath, TreeMap<String, Offer>> offers = new TreeMap<>();
+
+        void apply(Change c) {
+            if (c.isWithdrawal()) {
+                TreeMap<String, Offer> at = offers.get(c.path());
+                if (at != null) {
+                    at.remove(c.owner());
+                    if (at.isEmpty()) {
+                        offers.remove(c.path());
+                    }
+                }
+            } else {
+                offers.computeIfAbsent(c.path(), p -> new TreeMap<>()).put(c.owner(), c.offer());
+            }
+        }
+
+        void removeOwner(String owner) {
+            offers.values().forEach(m -> m.remove(owner));
+            offers.values().removeIf(Map::isEmpty);
+        }
+
+        String dump() {
+            TreeMap<DfsPath, Boolean> entries = new TreeMap<>(); // path -> has something below
+            for (DfsPath p : offers.keySet()) {
+                entries.putIfAbsent(p, false);
+                for (DfsPath a = p.parent(); !a.isRoot(); a = a.parent()) {
+                    entries.put(a, true);
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            for (Map.Entry<DfsPath, Boolean> e : entries.entrySet()) {
+                DfsPath p = e.getKey();
+                List<Offer> list = new ArrayList<>(offers.getOrDefault(p, new TreeMap<>()).values());
+                list.sort((x, y) -> x.precedes(y) ? -1 : y.precedes(x) ? 1 : 0);
+                boolean dir = e.getValue() || list.stream().anyMatch(Offer::isDirectory);
+                String owner;
+                if (dir) {
+                    TreeMap<String, Boolean> owners = new TreeMap<>();
+                    offers.forEach((q, m) -> {
+                        if (q.startsWith(p)) {
+                            m.keySet().forEach(o -> owners.put(o, true));
+                        }
+                    });
+                    owner = owners.size() == 1 ? owners.firstKey() : DfsNode.MULTIPLE_OWNERS;
+                } else {
+                    owner = list.get(0).owner();
+                }
+                out.append(p).append(dir ? "/" : "").append(' ').append(owner);
+                for (Offer o : list) {
+                    out.append(" [").append(o.owner()).append(' ').append(Integer.toOctalString(o.mode()))
+                            .append(' ').append(o.size()).append(" m=").append(o.lastModified())
+                            .append(" @").append(o.infoUpdated()).append(']');
+                }
+                out.append('\n');
+            }
+            return out.toString();
+        }
+    }
+}

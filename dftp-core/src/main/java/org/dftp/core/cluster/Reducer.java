@@ -1,11 +1,14 @@
 package org.dftp.core.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.dftp.core.cluster.Event.LocalScanned;
 import org.dftp.core.cluster.Event.PeerRemoved;
 import org.dftp.core.cluster.Event.PeerSeen;
 import org.dftp.core.cluster.Event.SelfAddresses;
 import org.dftp.core.cluster.Event.UpdatePushed;
 import org.dftp.core.cluster.Event.UpdateReceived;
+import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.wire.NodeInfo;
 
@@ -28,8 +31,10 @@ public final class Reducer {
             if (peer == null) {
                 return s; // PROTOCOL.md: an update from an unknown sender is ignored
             }
-            DfsTree t = u.full() ? s.tree().replaceOwner(u.sender(), u.changes()) : s.tree().apply(u.changes());
-            return s.withTree(t).withPeer(peer.withUpdateReceived(u.time(), u.full()).withLastAlive(u.time()));
+            List<Change> own = ownedBy(u.sender(), u.changes());
+            DfsTree t = u.full() ? s.tree().replaceOwner(u.sender(), own) : s.tree().apply(own);
+            return s.withTree(t).withPeer(peer.withUpdateReceived(u.time(), u.full())
+                    .withLastAlive(Math.max(peer.lastAlive(), u.time())));
         }
         if (e instanceof PeerSeen ps) {
             NodeInfo seen = ps.peer();
@@ -39,7 +44,8 @@ public final class Reducer {
             NodeInfo known = s.peer(seen.name());
             NodeInfo next = known == null
                     ? NodeInfo.of(seen.name(), seen.publicAddr(), seen.mgmtAddr()).withLastAlive(ps.time())
-                    : known.withAddresses(seen.publicAddr(), seen.mgmtAddr()).withLastAlive(ps.time());
+                    : known.withAddresses(seen.publicAddr(), seen.mgmtAddr())
+                            .withLastAlive(Math.max(known.lastAlive(), ps.time()));
             return s.withPeer(next);
         }
         if (e instanceof UpdatePushed up) {
@@ -56,5 +62,25 @@ public final class Reducer {
             return s.withoutPeer(pr.peer()).withTree(s.tree().withoutOwner(pr.peer()));
         }
         throw new IllegalArgumentException("unknown event " + e);
+    }
+
+    /**
+     * The changes a peer may make: its own. A node pushes only its own files (PROTOCOL.md), so a
+     * change naming another owner is dropped rather than letting one peer rewrite another's offers
+     * (and rather than failing the whole update, as replaceOwner would).
+     */
+    private static List<Change> ownedBy(String sender, List<Change> changes) {
+        for (int i = 0; i < changes.size(); i++) {
+            if (!changes.get(i).owner().equals(sender)) {
+                List<Change> own = new ArrayList<>(changes.size());
+                for (Change c : changes) {
+                    if (c.owner().equals(sender)) {
+                        own.add(c);
+                    }
+                }
+                return own;
+            }
+        }
+        return changes;
     }
 }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Directories are read in parallel (one fork-join task each), since a scan of hundreds of thousands
  * of files is bound by system calls, not by one core; the result comes out in path order, which the
  * tree takes in one linear pass. Unreadable directories are skipped with a
- * warning; symlinks are followed only when they resolve inside the root (a symlinked directory is
- * walked once, at its first place, so loops end); names that are not valid DFS segments are skipped.
+ * warning; symlinks are followed only when they resolve inside the root and not to a directory the
+ * walk is already inside of (so every cycle of links ends; a directory linked from two places does
+ * appear at both); names that are not valid DFS segments are skipped.
  */
 public final class LocalScanner {
     private static final Logger log = LoggerFactory.getLogger(LocalScanner.class);
@@ -58,7 +59,7 @@ public final class LocalScanner {
             }
             changes.add(Change.offer(p, Offer.of(owner, Offer.MODE_DIR | 0755, 0, now, now)));
         }
-        List<Change> found = invoke(new DirTask(root.dir(), mount, now));
+        List<Change> found = invoke(new DirTask(null, root.dir(), mount, now));
         changes.addAll(found);
         int files = 0;
         for (Change c : found) {
@@ -85,7 +86,7 @@ public final class LocalScanner {
             out.add(Change.offer(dir, offer(a, now)));
         }
         if (a.isDirectory()) {
-            out.addAll(invoke(new DirTask(real, dir, now)));
+            out.addAll(invoke(new DirTask(null, real, dir, now)));
         }
         return out;
     }
@@ -108,6 +109,24 @@ public final class LocalScanner {
         return Offer.of(owner, mode, a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toMillis() / 1000, now);
     }
 
+    /** A file name may hold a newline or an escape sequence; in a log line it must not forge another. */
+    static String printable(Object o) {
+        String s = String.valueOf(o);
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (out == null) {
+                    out = new StringBuilder(s.length() + 8).append(s, 0, i);
+                }
+                out.append(String.format("\\x%02x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
     static int modeBits(Set<PosixFilePermission> perms) {
         int bits = 0;
         for (PosixFilePermission p : perms) {
@@ -117,11 +136,15 @@ public final class LocalScanner {
     }
 
     private final class DirTask extends RecursiveTask<List<Change>> {
+        /** The directory this one was reached from, or null: the chain the loop check looks along. */
+        private final DirTask parent;
+        /** A real path (the scan starts at the real root and follows a link to its real target). */
         private final Path dir;
         private final DfsPath dfsDir;
         private final long now;
 
-        DirTask(Path dir, DfsPath dfsDir, long now) {
+        DirTask(DirTask parent, Path dir, DfsPath dfsDir, long now) {
+            this.parent = parent;
             this.dir = dir;
             this.dfsDir = dfsDir;
             this.now = now;
@@ -137,7 +160,7 @@ public final class LocalScanner {
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 stream.forEach(entries::add);
             } catch (IOException | SecurityException e) {
-                log.warn("Scanner: skipping unreadable directory {}: {}", dir, e.toString());
+                log.warn("Scanner: skipping unreadable directory {}: {}", printable(dir), printable(e));
                 return List.of();
             }
             // Siblings differ only in their last component, and paths compare as bytes without allocating:
@@ -172,7 +195,7 @@ public final class LocalScanner {
             try {
                 path = dfsDir.child(entry.getFileName().toString());
             } catch (BadPathException e) {
-                log.warn("Scanner: skipping {}: {}", entry, e.getMessage());
+                log.warn("Scanner: skipping {}: {}", printable(entry), e.getMessage());
                 return null;
             }
             try {
@@ -180,21 +203,37 @@ public final class LocalScanner {
                 Path target = entry;
                 if (a.isSymbolicLink()) {
                     target = entry.toRealPath();
-                    if (!root.contains(target) || dir.startsWith(target)) {
-                        log.debug("Scanner: not following {}: resolves outside the dfsroot or loops", entry);
+                    if (!root.contains(target) || isAncestor(target)) {
+                        log.debug("Scanner: not following {}: resolves outside the dfsroot or loops", printable(entry));
                         return null;
                     }
                     a = Files.readAttributes(target, PosixFileAttributes.class);
                 }
                 if (a.isDirectory()) {
-                    below[i] = new DirTask(target, path, now);
+                    below[i] = new DirTask(this, target, path, now);
                     return Change.offer(path, offer(a, now));
                 }
                 return a.isRegularFile() ? Change.offer(path, offer(a, now)) : null;
             } catch (IOException e) {
-                log.debug("Scanner: skipping {}: {}", entry, e.toString());
+                log.debug("Scanner: skipping {}: {}", printable(entry), printable(e));
                 return null;
             }
+        }
+
+        /**
+         * Whether following a link to {@code target} could come back here: it does when the target
+         * contains any directory on the way from the root to this one. Checking only the current
+         * directory misses cycles through several links (a/l1 -> b, b/l2 -> a), which the scan then
+         * followed until the path grew too long. With the whole chain checked, a walk can revisit a real
+         * directory only by a link to one of its ancestors, which is refused, so every walk ends.
+         */
+        private boolean isAncestor(Path target) {
+            for (DirTask t = this; t != null; t = t.parent) {
+                if (t.dir.startsWith(target)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

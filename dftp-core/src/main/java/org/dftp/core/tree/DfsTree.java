@@ -3,8 +3,9 @@ package org.dftp.core.tree;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.dftp.core.DfsPath;
 
 /**
@@ -18,8 +19,6 @@ import org.dftp.core.DfsPath;
  */
 public final class DfsTree {
     public static final DfsTree EMPTY = new DfsTree(new DirNode("", null, DirNode.NO_CHILDREN));
-
-    private static final Comparator<Change> BY_PATH = Comparator.comparing(Change::path);
 
     private final DirNode root;
 
@@ -72,9 +71,7 @@ public final class DfsTree {
         if (changes.isEmpty() && prune == null) {
             return this;
         }
-        Change[] sorted = changes.toArray(new Change[0]);
-        Arrays.sort(sorted, BY_PATH); // stable: for one path and owner, the last change wins
-        DfsNode merged = mergeNode(root, "", sorted, 0, sorted.length, 0, prune);
+        DfsNode merged = new Merge(changes.toArray(new Change[0]), prune).node(root, "", 0, changes.size(), 0);
         if (merged == root) {
             return this;
         }
@@ -86,75 +83,185 @@ public final class DfsTree {
     }
 
     /**
-     * Merges {@code changes[from, to)}, all at or below this node's path ({@code depth} segments), into
-     * {@code existing} (null when the path is new), withdrawing {@code prune}'s offers not mentioned.
+     * One batch being merged into a tree, top-down. The batch is not sorted as a whole: at each
+     * directory, its range of the batch is grouped by the next path segment (an MSD radix sort with
+     * hashed buckets), so a shuffled batch of half a million changes costs a few hash lookups per
+     * change instead of a comparison sort over scattered objects, and a batch already in path order
+     * is only checked. Grouping is stable: for one path and owner, the last change of the batch wins.
      */
-    private static DfsNode mergeNode(DfsNode existing, String name, Change[] changes, int from, int to,
-                                     int depth, String prune) {
-        Offer offers = existing == null ? null : existing.offers;
-        int own = from;
-        boolean pruneMentioned = false;
-        while (own < to && changes[own].path().depth() == depth) {
-            pruneMentioned |= changes[own].owner().equals(prune);
-            own++;
-        }
-        if (prune != null && !pruneMentioned) {
-            offers = Offer.minus(offers, prune);
-        }
-        for (int i = from; i < own; i++) {
-            Change c = changes[i];
-            offers = c.isWithdrawal() ? Offer.minus(offers, c.owner()) : Offer.plus(offers, c.offer());
+    private static final class Merge {
+        /** Below this many changes a range is grouped with a comparison sort, above it by hashing. */
+        private static final int HASH_GROUPING = 64;
+
+        private final Change[] changes;
+        private final String prune;
+        private Change[] scratch;
+        /** The number of groups (or a bound) the last {@link #group} call made. */
+        private int groupCount;
+
+        Merge(Change[] changes, String prune) {
+            this.changes = changes;
+            this.prune = prune;
         }
 
-        DfsNode[] old = existing instanceof DirNode d ? d.children : DirNode.NO_CHILDREN;
-        DfsNode[] children = mergeChildren(old, changes, own, to, depth, prune);
+        /**
+         * Merges {@code changes[from, to)}, all at or below this node's path ({@code depth} segments), into
+         * {@code existing} (null when the path is new), withdrawing {@code prune}'s offers not mentioned.
+         */
+        DfsNode node(DfsNode existing, String name, int from, int to, int depth) {
+            int own = group(from, to, depth);
+            int groups = groupCount;
+            Offer offers = existing == null ? null : existing.offers;
+            boolean pruneMentioned = false;
+            for (int i = from; i < own; i++) {
+                pruneMentioned |= changes[i].owner().equals(prune);
+            }
+            if (prune != null && !pruneMentioned) {
+                offers = Offer.minus(offers, prune);
+            }
+            for (int i = from; i < own; i++) {
+                Change c = changes[i];
+                offers = c.isWithdrawal() ? Offer.minus(offers, c.owner()) : Offer.plus(offers, c.offer());
+            }
 
-        if (existing != null && offers == existing.offers && children == old) {
-            return existing;
-        }
-        return make(name, offers, children);
-    }
+            DfsNode[] old = existing instanceof DirNode d ? d.children : DirNode.NO_CHILDREN;
+            DfsNode[] children = children(old, own, to, depth, groups);
 
-    /** The merged children array; {@code old} itself when no child changed. */
-    private static DfsNode[] mergeChildren(DfsNode[] old, Change[] changes, int from, int to, int depth,
-                                           String prune) {
-        if (from == to && (prune == null || old.length == 0)) {
-            return old;
+            if (existing != null && offers == existing.offers && children == old) {
+                return existing;
+            }
+            return make(name, offers, children);
         }
-        List<DfsNode> out = null; // created on the first difference
-        int i = 0;
-        int j = from;
-        while (i < old.length || j < to) {
-            String groupName = j < to ? changes[j].path().segment(depth) : null;
-            int cmp = groupName == null ? -1 : i == old.length ? 1 : old[i].name.compareTo(groupName);
-            DfsNode before;
-            DfsNode after;
-            if (cmp < 0) {
-                before = old[i++];
-                after = prune(before, prune);
-            } else {
-                int end = j + 1;
-                while (end < to && changes[end].path().segment(depth).equals(groupName)) {
-                    end++;
+
+        /**
+         * The merged children array; {@code old} itself when no child changed. {@code changes[from, to)}
+         * lie below the children and are grouped by their segment {@code depth} in name order, in at
+         * most {@code groups} groups.
+         */
+        DfsNode[] children(DfsNode[] old, int from, int to, int depth, int groups) {
+            if (from == to && (prune == null || old.length == 0)) {
+                return old;
+            }
+            DfsNode[] out = null; // created on the first difference
+            int n = 0;
+            int i = 0;
+            int j = from;
+            while (i < old.length || j < to) {
+                String groupName = j < to ? changes[j].path().segment(depth) : null;
+                int cmp = groupName == null ? -1 : i == old.length ? 1 : old[i].name.compareTo(groupName);
+                DfsNode before;
+                DfsNode after;
+                if (cmp < 0) {
+                    before = old[i++];
+                    after = prune(before, prune, this);
+                } else {
+                    int end = j + 1;
+                    while (end < to && changes[end].path().segment(depth).equals(groupName)) {
+                        end++;
+                    }
+                    before = cmp == 0 ? old[i++] : null;
+                    after = node(before, groupName, j, end, depth + 1);
+                    j = end;
                 }
-                before = cmp == 0 ? old[i++] : null;
-                after = mergeNode(before, groupName, changes, j, end, depth + 1, prune);
-                j = end;
+                if (after != before && out == null) {
+                    out = new DfsNode[old.length + groups]; // every old child and one per group, at most
+                    n = i - (before == null ? 0 : 1);
+                    System.arraycopy(old, 0, out, 0, n);
+                }
+                if (out != null && after != null) {
+                    out[n++] = after;
+                }
             }
-            if (after != before && out == null) {
-                out = new ArrayList<>(old.length + (to - from));
-                int copied = i - (before == null ? 0 : 1);
-                out.addAll(Arrays.asList(old).subList(0, copied));
-            }
-            if (out != null && after != null) {
-                out.add(after);
-            }
+            return out == null ? old : Arrays.copyOf(out, n);
         }
-        return out == null ? old : out.toArray(DirNode.NO_CHILDREN);
+
+        /**
+         * Reorders {@code changes[from, to)}, all at or below a path of {@code depth} segments, so that
+         * the changes of that path itself come first and the others follow grouped by their segment
+         * {@code depth} in name order, each group in batch order. Returns the end of the first part.
+         */
+        private int group(int from, int to, int depth) {
+            int own = from;
+            int groups = 0;
+            boolean ordered = true;
+            String previous = null;
+            for (int i = from; i < to; i++) {
+                DfsPath p = changes[i].path();
+                if (p.depth() == depth) {
+                    ordered &= own == i;
+                    own++;
+                } else {
+                    String segment = p.segment(depth);
+                    int cmp = previous == null ? 1 : segment.compareTo(previous);
+                    ordered &= cmp >= 0;
+                    groups += cmp != 0 ? 1 : 0;
+                    previous = segment;
+                }
+            }
+            if (ordered) {
+                groupCount = groups;
+                return own; // a batch in path order (a sorted scan) is only checked, level by level
+            }
+            if (to - from <= HASH_GROUPING) {
+                Arrays.sort(changes, from, to, (a, b) -> {
+                    boolean ownA = a.path().depth() == depth;
+                    boolean ownB = b.path().depth() == depth;
+                    if (ownA || ownB) {
+                        return Boolean.compare(ownB, ownA);
+                    }
+                    return a.path().segment(depth).compareTo(b.path().segment(depth));
+                }); // TimSort is stable
+                groupCount = to - own; // a bound is enough
+                return own;
+            }
+            // A stable counting sort into buckets: bucket 0 for the path's own changes, then one per
+            // distinct segment in name order.
+            Map<String, Integer> ids = new HashMap<>();
+            List<String> names = new ArrayList<>();
+            int[] id = new int[to - from];
+            for (int i = from; i < to; i++) {
+                DfsPath p = changes[i].path();
+                if (p.depth() == depth) {
+                    id[i - from] = -1;
+                } else {
+                    String segment = p.segment(depth);
+                    Integer known = ids.get(segment); // boxes once per distinct segment, not per change
+                    if (known == null) {
+                        known = names.size();
+                        ids.put(segment, known);
+                        names.add(segment);
+                    }
+                    id[i - from] = known;
+                }
+            }
+            String[] sorted = names.toArray(new String[0]);
+            Arrays.sort(sorted);
+            int[] bucketOf = new int[sorted.length];
+            for (int r = 0; r < sorted.length; r++) {
+                bucketOf[ids.get(sorted[r])] = r + 1;
+            }
+            int[] next = new int[sorted.length + 2]; // then: next[b] is where bucket b's next change goes
+            for (int v : id) {
+                next[(v < 0 ? 0 : bucketOf[v]) + 1]++;
+            }
+            for (int b = 1; b < next.length; b++) {
+                next[b] += next[b - 1];
+            }
+            if (scratch == null) {
+                scratch = new Change[changes.length];
+            }
+            for (int i = from; i < to; i++) {
+                int v = id[i - from];
+                scratch[from + next[v < 0 ? 0 : bucketOf[v]]++] = changes[i];
+            }
+            System.arraycopy(scratch, from, changes, from, to - from);
+            groupCount = sorted.length;
+            return own;
+        }
     }
 
     /** {@code node} without any offer of {@code owner}; whole subtrees of one other owner are skipped. */
-    private static DfsNode prune(DfsNode node, String owner) {
+    private static DfsNode prune(DfsNode node, String owner, Merge merge) {
         if (owner == null) {
             return node;
         }
@@ -168,7 +275,7 @@ public final class DfsTree {
             return summary.equals(owner) ? null : dir; // all of it, or none of it
         }
         Offer offers = Offer.minus(dir.offers, owner);
-        DfsNode[] children = mergeChildren(dir.children, new Change[0], 0, 0, 0, owner);
+        DfsNode[] children = merge.children(dir.children, 0, 0, 0, 0);
         return offers == dir.offers && children == dir.children ? dir : make(dir.name, offers, children);
     }
 

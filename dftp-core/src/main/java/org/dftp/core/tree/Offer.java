@@ -115,7 +115,9 @@ public final class Offer {
 
     private static Offer insert(Offer head, Offer offer) {
         if (head == null || offer.precedes(head)) {
-            return new Offer(offer.owner, offer.mode, offer.size, offer.lastModified, offer.infoUpdated, head);
+            // The offer of a change is usually kept as it is: no copy, and no garbage per entry.
+            return offer.next == head ? offer
+                    : new Offer(offer.owner, offer.mode, offer.size, offer.lastModified, offer.infoUpdated, head);
         }
         Offer rest = insert(head.next, offer);
         return new Offer(head.owner, head.mode, head.size, head.lastModified, head.infoUpdated, rest);

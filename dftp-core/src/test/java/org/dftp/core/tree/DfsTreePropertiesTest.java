@@ -46,6 +46,57 @@ class DfsTreePropertiesTest {
         return change.list().ofMaxSize(40);
     }
 
+    /**
+     * Batches big enough that the merge groups a directory's changes by hashing rather than by a
+     * comparison sort (above 64 changes at one level), over a wider alphabet.
+     */
+    @Provide
+    Arbitrary<List<Change>> bigBatches() {
+        Arbitrary<String> owner = Arbitraries.of("ga", "gb", "gc");
+        Arbitrary<String> segment = Arbitraries.strings().withChars("ab.ü").ofMinLength(1).ofMaxLength(3)
+                .filter(x -> !x.equals(".") && !x.equals(".."));
+        Arbitrary<DfsPath> path = segment.list().ofMinSize(1).ofMaxSize(3)
+                .map(segments -> DfsPath.of(String.join("/", segments)));
+        Arbitrary<Integer> kind = Arbitraries.frequency(
+                net.jqwik.api.Tuple.of(6, 0), net.jqwik.api.Tuple.of(1, 1), net.jqwik.api.Tuple.of(3, 2));
+        Arbitrary<Long> time = Arbitraries.of(100L, 200L);
+        Arbitrary<Change> change = Combinators.combine(owner, path, kind, time).as((o, p, k, t) -> switch (k) {
+            case 0 -> Change.offer(p, Offer.of(o, TreeFixtures.FILE_MODE, p.depth(), 1000, t));
+            case 1 -> Change.offer(p, Offer.of(o, TreeFixtures.DIR_MODE, 0, 1000, t));
+            default -> Change.withdraw(p, o);
+        });
+        return change.list().ofMinSize(65).ofMaxSize(400);
+    }
+
+    @Property(tries = 100)
+    void bigShuffledBatchesMatchThePlainMapToo(@ForAll("bigBatches") List<Change> first,
+                                               @ForAll("bigBatches") List<Change> second, @ForAll Random random) {
+        Model m = new Model();
+        first.forEach(m::apply);
+        second.forEach(m::apply);
+        DfsTree t = DfsTree.EMPTY.apply(first).apply(second);
+        assertEquals(m.dump(), dump(t));
+        assertInvariants(t);
+        // The same offers in path order (a sorted scan) take the merge's no-reordering path.
+        List<Change> sorted = new ArrayList<>(second);
+        sorted.sort(java.util.Comparator.comparing(Change::path)); // stable: last change per path still last
+        assertEquals(m.dump(), dump(DfsTree.EMPTY.apply(first).apply(sorted)));
+        Map<String, Change> lastPerKey = new LinkedHashMap<>();
+        second.forEach(c -> lastPerKey.put(c.path() + " " + c.owner(), c));
+        List<Change> shuffled = new ArrayList<>(lastPerKey.values());
+        Collections.shuffle(shuffled, random);
+        DfsTree base = DfsTree.EMPTY.apply(first);
+        List<Change> distinct = new ArrayList<>(shuffled);
+        distinct.sort(java.util.Comparator.comparing(c -> c.path() + " " + c.owner()));
+        assertEquals(dump(base.apply(distinct)), dump(base.apply(shuffled)));
+        assertEquals(dump(base.withoutOwner("gb").apply(filterOwner(shuffled, "gb"))),
+                dump(base.replaceOwner("gb", filterOwner(shuffled, "gb"))));
+    }
+
+    private static List<Change> filterOwner(List<Change> changes, String owner) {
+        return filter(changes, owner);
+    }
+
     @Property(tries = TRIES)
     void anyPermutationOfUpdatesWithDistinctPathsAndOwnersGivesTheSameTree(
             @ForAll("changes") List<Change> base, @ForAll("changes") List<Change> updates, @ForAll Random random) {

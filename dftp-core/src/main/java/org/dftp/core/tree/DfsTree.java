@@ -71,7 +71,8 @@ public final class DfsTree {
         if (changes.isEmpty() && prune == null) {
             return this;
         }
-        DfsNode merged = new Merge(changes.toArray(new Change[0]), prune).node(root, "", 0, changes.size(), 0);
+        Change[] batch = changes.toArray(new Change[0]); // reordered in place by the merge
+        DfsNode merged = new Merge(batch, prune).node(root, "", 0, batch.length, 0);
         if (merged == root) {
             return this;
         }

@@ -106,7 +106,7 @@ public final class DfsPath implements Comparable<DfsPath> {
                 // Raw non-ASCII in a request line: take its UTF-8 form, as browsers would have sent it.
                 // A lone surrogate has no UTF-8 form; String.getBytes would quietly turn it into '?'.
                 int cp = rawPath.codePointAt(i);
-                if (Character.isSurrogate((char) cp) && cp < Character.MIN_SUPPLEMENTARY_CODE_POINT) {
+                if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) { // not part of a pair
                     throw new BadPathException("path is not valid UTF-16");
                 }
                 putUtf8(bytes, cp);

@@ -193,9 +193,7 @@ public final class LocalWatcher implements AutoCloseable {
                 changes.addAll(rescan(path, current, now));
             } else {
                 Offer next = scanner.offer(a, now);
-                Offer known = offerAt(current, path);
-                if (known == null || known.size() != next.size() || known.lastModified() != next.lastModified()
-                        || known.mode() != next.mode()) {
+                if (differs(offerAt(current, path), next)) {
                     changes.add(Change.offer(path, next));
                 }
             }
@@ -212,10 +210,7 @@ public final class LocalWatcher implements AutoCloseable {
         try {
             for (Change c : scanner.scanSubtree(dir, now)) {
                 present.add(c.path());
-                Offer known = offerAt(current, c.path());
-                Offer next = c.offer();
-                if (known == null || known.size() != next.size() || known.lastModified() != next.lastModified()
-                        || known.mode() != next.mode()) {
+                if (differs(offerAt(current, c.path()), c.offer())) {
                     out.add(c);
                 }
             }
@@ -249,6 +244,12 @@ public final class LocalWatcher implements AutoCloseable {
                 out.add(Change.withdraw(DfsPath.of(w.path().toString()), owner));
             }
         }
+    }
+
+    /** Whether the disk says something the known offer does not; the announcement time alone is no change. */
+    private static boolean differs(Offer known, Offer next) {
+        return known == null || known.size() != next.size() || known.lastModified() != next.lastModified()
+                || known.mode() != next.mode();
     }
 
     private Offer offerAt(DfsTree current, DfsPath path) {

@@ -43,7 +43,18 @@ public final class Announcements {
 
     /** The announcement of one offer of a node at {@code path}. */
     public static FileAnnouncement of(DfsPath path, Offer o) {
-        return new FileAnnouncement(path.wire(), path.name(), o.isDirectory(), o.lastModified(), o.infoUpdated(),
+        return of(path.wire(), path.name(), o);
+    }
+
+    /**
+     * The announcement of one offer at a path already in wire form; lets a streaming writer that walks
+     * the tree with a path buffer skip building a {@link DfsPath} per entry.
+     *
+     * @param fullName the wire form of the path ({@code somedir/c.jpg})
+     * @param basename its last segment ({@code c.jpg})
+     */
+    public static FileAnnouncement of(String fullName, String basename, Offer o) {
+        return new FileAnnouncement(fullName, basename, o.isDirectory(), o.lastModified(), o.infoUpdated(),
                 o.isDirectory() ? 0 : o.size(), Integer.toUnsignedLong(o.mode()), o.owner(), false);
     }
 

@@ -198,6 +198,10 @@ public final class UpdateParser implements AutoCloseable {
         if (m == null) {
             return e.getClass().getSimpleName();
         }
+        int source = m.indexOf(" (for ");
+        if (source > 0 && m.indexOf("[Source", source) > 0) {
+            m = m.substring(0, source); // "(for Object starting at [Source: REDACTED ...])" says nothing
+        }
         m = m.replace('\n', ' ');
         return m.length() > 300 ? m.substring(0, 300) + "..." : m;
     }

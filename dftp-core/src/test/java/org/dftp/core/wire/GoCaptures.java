@@ -1,10 +1,15 @@
 package org.dftp.core.wire;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +72,38 @@ public final class GoCaptures {
     /** The body of full-update-request.txt: 623 bytes, the JSON and Go's final newline. */
     public static byte[] fullUpdateBody() {
         return request("full-update-request.txt").body();
+    }
+
+    /**
+     * Asserts that {@code actual} has the shape of {@code expected}: the same field names in the same
+     * order and the same JSON type for every value (integers stay integers), recursively; every element
+     * of an array is compared with the first expected element.
+     */
+    public static void assertSameShape(JsonNode expected, JsonNode actual, String where) {
+        assertEquals(expected.getNodeType(), actual.getNodeType(), "type at " + where);
+        if (expected.isObject()) {
+            List<String> e = new ArrayList<>();
+            expected.fieldNames().forEachRemaining(e::add);
+            List<String> a = new ArrayList<>();
+            actual.fieldNames().forEachRemaining(a::add);
+            if (where.endsWith(".Peers")) {
+                // a map keyed by node name: compare each value with the first expected one
+                for (String f : a) {
+                    assertSameShape(expected.get(e.get(0)), actual.get(f), where + "." + f);
+                }
+                return;
+            }
+            assertEquals(e, a, "fields at " + where);
+            for (String f : e) {
+                assertSameShape(expected.get(f), actual.get(f), where + "." + f);
+            }
+        } else if (expected.isArray() && expected.size() > 0) {
+            for (int i = 0; i < actual.size(); i++) {
+                assertSameShape(expected.get(0), actual.get(i), where + "[" + i + "]");
+            }
+        } else if (expected.isNumber()) {
+            assertEquals(expected.isIntegralNumber(), actual.isIntegralNumber(), "integer at " + where);
+        }
     }
 
     /** The form body of greeting-request.txt, 88 bytes. */

@@ -41,29 +41,8 @@ class UpdateWriterTest {
         DfsTree tree = DfsTree.EMPTY.apply(UpdateParserTest.captureChanges());
         JsonNode ours = Wire.MAPPER.readTree(writeAll(UpdateWriter.full(tree, "gb", T)));
         JsonNode go = Wire.MAPPER.readTree(GoCaptures.fullUpdateBody());
-        assertSameShape(go, ours, "$");
+        GoCaptures.assertSameShape(go, ours, "$");
         assertEquals(go, ours);
-    }
-
-    /** Same field names in the same order, and the same JSON type for every value. */
-    static void assertSameShape(JsonNode expected, JsonNode actual, String where) {
-        assertEquals(expected.getNodeType(), actual.getNodeType(), "type at " + where);
-        if (expected.isObject()) {
-            List<String> e = new ArrayList<>();
-            expected.fieldNames().forEachRemaining(e::add);
-            List<String> a = new ArrayList<>();
-            actual.fieldNames().forEachRemaining(a::add);
-            assertEquals(e, a, "fields at " + where);
-            for (String f : e) {
-                assertSameShape(expected.get(f), actual.get(f), where + "." + f);
-            }
-        } else if (expected.isArray() && expected.size() > 0 && actual.size() > 0) {
-            for (int i = 0; i < actual.size(); i++) {
-                assertSameShape(expected.get(0), actual.get(i), where + "[" + i + "]");
-            }
-        } else if (expected.isNumber()) {
-            assertEquals(expected.isIntegralNumber(), actual.isIntegralNumber(), "integer at " + where);
-        }
     }
 
     @Test
@@ -168,7 +147,7 @@ class UpdateWriterTest {
         assertTrue(del.get("Deletion").asBoolean());
         assertEquals("old.txt", del.get("Basename").asText());
         assertEquals(T + 1, del.get("LastInfoUpdated").asLong());
-        assertSameShape(Wire.MAPPER.readTree(GoCaptures.fullUpdateBody()), json, "$");
+        GoCaptures.assertSameShape(Wire.MAPPER.readTree(GoCaptures.fullUpdateBody()), json, "$");
 
         UpdateParser p = new UpdateParser();
         p.feed(body, 0, body.length);

@@ -52,6 +52,7 @@ public final class Membership implements AutoCloseable {
     private final Tasks tasks = new Tasks();
     private final Map<String, Mono<NodeInfo>> greetings = new ConcurrentHashMap<>();
     private final Map<String, Long> updateLag = new ConcurrentHashMap<>();
+    private volatile Duration unknownSenderGrace = UNKNOWN_SENDER_GRACE;
 
     /**
      * @param publicAddr this node's public HTTP address as other nodes should be told it (empty host:
@@ -264,9 +265,14 @@ public final class Membership implements AutoCloseable {
         tasks.run(store.states()
                 .filter(s -> s.peer(r.sender()) != null)
                 .next()
-                .timeout(UNKNOWN_SENDER_GRACE)
+                .timeout(unknownSenderGrace)
                 .doOnNext(s -> store.publish(e)),
                 err -> log.warn("Ignoring update from unknown sender: {}", r.sender()));
+    }
+
+    /** How long an update from an unknown sender waits for it to become a peer; for tests. */
+    void unknownSenderGrace(Duration d) {
+        this.unknownSenderGrace = d;
     }
 
     /** Asks for a full update of ours to be pushed to {@code peer}. */

@@ -162,7 +162,7 @@ class PeerClientTest {
     }
 
     @Test
-    void errorStatusesAndDeadPeersArePeerExceptions() {
+    void errorStatusesAndDeadPeersArePeerExceptions() throws java.io.IOException {
         AtomicReference<Seen> seen = new AtomicReference<>();
         DisposableServer server = recorder(seen, 400, "name, public-addr and mgmt-addr are required parameters\n".getBytes());
         HostPort dead;
@@ -172,9 +172,11 @@ class PeerClientTest {
             assertEquals(400, e.status());
             assertTrue(e.getMessage().contains("HTTP status 400 (name, public-addr and mgmt-addr are required parameters)"),
                     e.getMessage());
-            dead = addr(server);
         } finally {
             server.disposeNow();
+        }
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = new HostPort("127.0.0.1", s.getLocalPort()); // closed again: nobody listens there
         }
         PeerException e = assertThrows(PeerException.class, () -> client.getCluster(dead).block());
         assertEquals(0, e.status());

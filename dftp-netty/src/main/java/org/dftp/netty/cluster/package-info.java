@@ -24,7 +24,7 @@
  *
  * <p>Nothing in this package takes or returns null unless its documentation says so.
  */
-@NonNullApi
+@NullMarked
 package org.dftp.netty.cluster;
 
-import reactor.util.annotation.NonNullApi;
+import org.jspecify.annotations.NullMarked;

@@ -24,7 +24,17 @@ public final class Announcements {
         if (a.fullName() == null) {
             throw new BadPathException("FullName is missing");
         }
-        DfsPath path = DfsPath.fromWire(a.fullName());
+        return toChange(DfsPath.fromWire(a.fullName()), a, sender);
+    }
+
+    /**
+     * The same, for a caller that already turned {@code a.fullName()} into {@code path} through
+     * {@link DfsPath} (a streaming parser does, to share parent paths between siblings); {@code a.fullName()}
+     * is not read again.
+     *
+     * @throws BadPathException when {@code path} is the root
+     */
+    public static Change toChange(DfsPath path, FileAnnouncement a, String sender) {
         if (path.isRoot()) {
             throw new BadPathException("the root cannot be announced");
         }

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.dftp.core.BadPathException;
+import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
 
 /**
@@ -76,9 +78,12 @@ public final class UpdateParser implements AutoCloseable {
     private int entries;
     private int skipped;
     private final List<String> skipReasons = new ArrayList<>();
-    /** Entries seen before {@code SenderNodeName}: converted once the sender is known. */
-    private List<FileAnnouncement> pending = new ArrayList<>();
+    /** Entries seen before {@code SenderNodeName} (the original sends it last): converted once it is known. */
+    private final Pending pending = new Pending();
     private List<Change> changes = new ArrayList<>();
+    /** The parent of the last path, in wire form and validated, so that siblings share its segments. */
+    private String lastParentWire;
+    private DfsPath lastParent;
 
     // the entry being read
     private String eFullName;
@@ -184,7 +189,7 @@ public final class UpdateParser implements AutoCloseable {
 
     private BadUpdateException fail(String message, Throwable cause) {
         close();
-        pending = List.of();
+        pending.clear();
         changes = List.of();
         return new BadUpdateException(message, cause);
     }
@@ -305,7 +310,7 @@ public final class UpdateParser implements AutoCloseable {
                 if (v == null) {
                     throw fail("SenderNodeName must be a string, found " + describe(t), null);
                 }
-                if (sender != null && !sender.equals(v) && !(pending.isEmpty() && changes.isEmpty())) {
+                if (sender != null && !sender.equals(v) && !(pending.size == 0 && changes.isEmpty())) {
                     throw fail("SenderNodeName given twice", null);
                 }
                 sender = v;
@@ -327,8 +332,8 @@ public final class UpdateParser implements AutoCloseable {
                 }
             }
             case BASENAME, OWNER -> {
-                // not trusted (the path and the sender say it all), but typed like the rest
-                if (string(t) == null) {
+                // not trusted (the path and the sender say it all), but typed like the rest; never read
+                if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL) {
                     bad(field == Field.BASENAME ? "Basename" : "OwnerNode", t);
                 }
             }
@@ -410,32 +415,103 @@ public final class UpdateParser implements AutoCloseable {
             refuse(name, eBad);
             return;
         }
-        FileAnnouncement a = new FileAnnouncement(eFullName, null, eDir, eLastModified, eLastInfoUpdated, eSize,
-                eMode, null, eDeletion);
+        DfsPath path;
+        try {
+            if (eFullName == null) {
+                throw new BadPathException("FullName is missing");
+            }
+            path = path(eFullName);
+            if (path.isRoot()) {
+                throw new BadPathException("the root cannot be announced");
+            }
+        } catch (BadPathException e) {
+            refuse(name, e.getMessage());
+            return;
+        }
         if (sender == null || sender.isEmpty()) {
-            pending.add(a);
+            pending.add(path, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
         } else {
-            accept(a);
+            changes.add(Announcements.toChange(path, announcement(eDir, eDeletion, eLastModified, eLastInfoUpdated,
+                    eSize, eMode), sender));
         }
     }
 
-    private void accept(FileAnnouncement a) {
-        try {
-            changes.add(Announcements.toChange(a, sender));
-        } catch (BadPathException e) {
-            refuse(a.fullName() == null ? "?" : a.fullName(), e.getMessage());
+    /** What {@link Announcements#toChange(DfsPath, FileAnnouncement, String)} reads; the path travels apart. */
+    private static FileAnnouncement announcement(boolean dir, boolean deletion, long lastModified,
+                                                 long lastInfoUpdated, long size, long mode) {
+        return new FileAnnouncement(null, null, dir, lastModified, lastInfoUpdated, size, mode, null, deletion);
+    }
+
+    /**
+     * {@link DfsPath#fromWire}, sharing the parent of the previous path when this one is its sibling: a
+     * full update lists a directory's files one after another, and their paths then cost one segment each.
+     * A sibling's name is checked by {@link DfsPath#child} with the same rules.
+     */
+    private DfsPath path(String fullName) {
+        int slash = fullName.lastIndexOf('/');
+        // at most 1024 chars is at most 4096 UTF-8 bytes: the length limit of fromWire holds without counting
+        boolean simple = slash > 0 && slash < fullName.length() - 1 && fullName.length() <= DfsPath.MAX_PATH_BYTES / 4;
+        if (simple && lastParentWire != null && lastParentWire.length() == slash
+                && fullName.startsWith(lastParentWire)) {
+            return lastParent.child(fullName.substring(slash + 1));
         }
+        DfsPath p = DfsPath.fromWire(fullName);
+        if (simple && p.depth() > 1) {
+            lastParentWire = fullName.substring(0, slash);
+            lastParent = p.parent();
+        }
+        return p;
     }
 
     private void flushPending() {
-        if (sender == null || sender.isEmpty() || pending.isEmpty()) {
+        if (sender == null || sender.isEmpty() || pending.size == 0) {
             return;
         }
-        List<FileAnnouncement> todo = pending;
-        pending = new ArrayList<>();
-        for (int i = 0; i < todo.size(); i++) {
-            accept(todo.get(i));
-            todo.set(i, null); // let the announcement go as soon as its change exists
+        if (changes instanceof ArrayList<Change> list) {
+            list.ensureCapacity(list.size() + pending.size);
+        }
+        for (int i = 0; i < pending.size; i++) {
+            long[] n = pending.numbers;
+            int k = 4 * i;
+            byte f = pending.flags[i];
+            changes.add(Announcements.toChange(pending.paths[i], announcement((f & Pending.DIR) != 0,
+                    (f & Pending.DELETION) != 0, n[k], n[k + 1], n[k + 2], n[k + 3]), sender));
+            pending.paths[i] = null; // let the path go with its change
+        }
+        pending.clear();
+    }
+
+    /** Parsed entries as parallel arrays: one path object per entry, the rest primitives. */
+    private static final class Pending {
+        static final byte DIR = 1;
+        static final byte DELETION = 2;
+        DfsPath[] paths = new DfsPath[0];
+        long[] numbers = new long[0];
+        byte[] flags = new byte[0];
+        int size;
+
+        void add(DfsPath path, boolean dir, boolean deletion, long lastModified, long lastInfoUpdated, long size,
+                 long mode) {
+            if (this.size == paths.length) {
+                int cap = Math.max(1024, paths.length * 2);
+                paths = Arrays.copyOf(paths, cap);
+                numbers = Arrays.copyOf(numbers, cap * 4);
+                flags = Arrays.copyOf(flags, cap);
+            }
+            int i = this.size++;
+            paths[i] = path;
+            numbers[4 * i] = lastModified;
+            numbers[4 * i + 1] = lastInfoUpdated;
+            numbers[4 * i + 2] = size;
+            numbers[4 * i + 3] = mode;
+            flags[i] = (byte) ((dir ? DIR : 0) | (deletion ? DELETION : 0));
+        }
+
+        void clear() {
+            paths = new DfsPath[0];
+            numbers = new long[0];
+            flags = new byte[0];
+            size = 0;
         }
     }
 

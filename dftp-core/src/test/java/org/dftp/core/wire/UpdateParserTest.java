@@ -109,6 +109,32 @@ class UpdateParserTest {
     }
 
     @Test
+    void siblingsSharingAParentAreValidatedLikeAnyPath() {
+        String deep = "p/" + "q".repeat(250) + "/" + "r".repeat(250) + "/" + "s".repeat(250);
+        List<String> names = List.of("d/a", "d/..", "d/b", "d/.", "d//c", "d/c/", "d/" + "n".repeat(256), "d/ok",
+                "d/x\\\\y", "e/f/g", "e/f/h", "e/f/", "e//f/i", deep + "/a", deep + "/" + "t".repeat(255),
+                deep + "/" + "u".repeat(200) + "/v", "d/é", "d/ok2");
+        StringBuilder files = new StringBuilder();
+        List<Change> expected = new java.util.ArrayList<>();
+        int refused = 0;
+        for (String n : names) {
+            if (files.length() > 0) {
+                files.append(',');
+            }
+            files.append(file(n));
+            String decoded = n.replace("\\\\", "\\"); // the JSON escape of a backslash
+            try {
+                expected.add(Announcements.toChange(new FileAnnouncement(decoded, null, false, 1, 2, 3, 420, null, false), "gb"));
+            } catch (org.dftp.core.BadPathException e) {
+                refused++;
+            }
+        }
+        UpdateParser.Result r = parse(update(files.toString()));
+        assertEquals(refused, r.skipped());
+        assertSameChanges(expected, r.changes());
+    }
+
+    @Test
     void ownerNodeIsNotTrusted() {
         String entry = file("a").replace("\"OwnerNode\":\"gb\"", "\"OwnerNode\":\"somebody-else\"");
         UpdateParser.Result r = parse(update(entry));

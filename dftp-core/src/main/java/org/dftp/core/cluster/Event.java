@@ -29,6 +29,10 @@ public sealed interface Event {
     record UpdatePushed(String peer, long time) implements Event {
     }
 
+    /** This node's own addresses became known (the listeners are bound: actual ports replace port 0). */
+    record SelfAddresses(String publicAddr, String mgmtAddr) implements Event {
+    }
+
     /** A peer is gone (it stopped answering): it and all its offers are removed. */
     record PeerRemoved(String peer, long time) implements Event {
     }

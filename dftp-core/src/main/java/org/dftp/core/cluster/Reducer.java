@@ -3,6 +3,7 @@ package org.dftp.core.cluster;
 import org.dftp.core.cluster.Event.LocalScanned;
 import org.dftp.core.cluster.Event.PeerRemoved;
 import org.dftp.core.cluster.Event.PeerSeen;
+import org.dftp.core.cluster.Event.SelfAddresses;
 import org.dftp.core.cluster.Event.UpdatePushed;
 import org.dftp.core.cluster.Event.UpdateReceived;
 import org.dftp.core.tree.DfsTree;
@@ -44,6 +45,9 @@ public final class Reducer {
         if (e instanceof UpdatePushed up) {
             NodeInfo peer = s.peer(up.peer());
             return peer == null ? s : s.withPeer(peer.withLastUpdatePushed(up.time()));
+        }
+        if (e instanceof SelfAddresses sa) {
+            return s.withSelf(s.self().withAddresses(sa.publicAddr(), sa.mgmtAddr()));
         }
         if (e instanceof PeerRemoved pr) {
             if (s.peer(pr.peer()) == null) {

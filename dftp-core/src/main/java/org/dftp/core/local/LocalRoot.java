@@ -1,7 +1,10 @@
 package org.dftp.core.local;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -80,18 +83,54 @@ public final class LocalRoot {
      * @throws IOException when it does not exist, is not a regular file, or resolves outside the root
      */
     public Path open(DfsPath path) throws IOException {
+        return file(path).path();
+    }
+
+    /**
+     * The regular file at {@code path}, checked to be inside the root.
+     *
+     * <p>Only what lies below the root is checked, one {@code lstat} per path component, as nginx's
+     * {@code disable_symlinks} does: a serving hot path cannot afford a {@code realpath} of the whole
+     * absolute path per request. A symlink on the way is resolved and must land inside the root.
+     *
+     * @throws IOException when it does not exist, is not a regular file, or resolves outside the root
+     */
+    public LocalFile file(DfsPath path) throws IOException {
         Path p = map(path);
         if (p == null) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
+            throw new NoSuchFileException(path.toString());
         }
+        DfsPath rel = path.relativeTo(mount);
+        Path cur = root;
+        for (int i = 0; i < rel.depth(); i++) {
+            cur = cur.resolve(rel.segment(i));
+            BasicFileAttributes a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                return checkedTarget(path, p);
+            }
+            if (i == rel.depth() - 1) {
+                if (a.isRegularFile()) {
+                    return new LocalFile(p, a.size(), a.lastModifiedTime().toMillis() / 1000);
+                }
+                throw new NoSuchFileException(path.toString(), null, "not a regular file");
+            }
+            if (!a.isDirectory()) {
+                throw new NoSuchFileException(path.toString(), null, "not a directory");
+            }
+        }
+        throw new NoSuchFileException(path.toString(), null, "not a regular file");
+    }
+
+    private LocalFile checkedTarget(DfsPath path, Path p) throws IOException {
         Path real = p.toRealPath();
         if (!real.startsWith(root)) {
-            throw new java.nio.file.AccessDeniedException(path.toString(), null, "resolves outside the dfsroot");
+            throw new AccessDeniedException(path.toString(), null, "resolves outside the dfsroot");
         }
-        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.NoSuchFileException(path.toString(), null, "not a regular file");
+        BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new NoSuchFileException(path.toString(), null, "not a regular file");
         }
-        return real;
+        return new LocalFile(real, a.size(), a.lastModifiedTime().toMillis() / 1000);
     }
 
     /** Whether a real path lies inside the root. */

@@ -1,0 +1,94 @@
+# Shared helpers of the bench scripts: build the jar, start and stop nginx and dftp, parse wrk.
+# Sourced, not run. Every server listens on loopback only.
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_OUT="${BENCH_OUT:-$BENCH_ROOT/bench/out}"
+mkdir -p "$BENCH_OUT"
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+need() {
+  for tool in "$@"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "bench: installing $tool from Debian" >&2
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    fi
+  done
+}
+
+build_jar() {
+  if [ ! -f "$BENCH_ROOT/dftp-netty/target/dftp.jar" ] || [ -n "${REBUILD:-}" ]; then
+    (cd "$BENCH_ROOT" && ./mvnw -q -B -DskipTests package)
+  fi
+}
+
+wait_http() { # url [seconds]
+  local deadline=$(( $(date +%s) + ${2:-30} ))
+  until curl -fs -o /dev/null "$1"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: $1 did not come up" >&2; return 1; }
+    sleep 0.05
+  done
+}
+
+# start_nginx DIR PORT [extra http-level config]
+start_nginx() {
+  local dir=$1 port=$2 extra=${3:-}
+  local prefix="$BENCH_OUT/nginx-$port"
+  mkdir -p "$prefix/logs"
+  cat > "$prefix/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $prefix/nginx.pid;
+error_log $prefix/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+  sendfile on;
+  tcp_nopush on;
+  access_log off;
+  keepalive_requests 10000000;
+  default_type application/octet-stream;
+  $extra
+  server {
+    listen 127.0.0.1:$port reuseport;
+    root $dir;
+    location / { }
+  }
+}
+CONF
+  nginx -p "$prefix" -c "$prefix/nginx.conf" &
+  PIDS+=($!)
+}
+
+# start_dftp NAME DIR HTTP_PORT MGMT_PORT [more flags]
+start_dftp() {
+  local name=$1 dir=$2 http=$3 mgmt=$4; shift 4
+  java ${DFTP_JAVA_OPTS:--Xms1g -Xmx2g} -jar "$BENCH_ROOT/dftp-netty/target/dftp.jar" -node-name="$name" \
+    -dfsroot="$dir" -http-listen="127.0.0.1:$http" -http-mgmt-listen="127.0.0.1:$mgmt" \
+    -ftp-listen= -multicast-discovery-addr= "$@" > "$BENCH_OUT/dftp-$name.log" 2>&1 &
+  PIDS+=($!)
+  LAST_PID=$!
+}
+
+# wrk_run CONNS SECONDS URL -> prints "req_per_s bytes_per_s"
+wrk_run() {
+  local out
+  out=$(wrk -t2 -c"$1" -d"$2"s --latency "$3")
+  echo "$out" >> "$BENCH_OUT/wrk.log"
+  local rps bps
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  bps=$(echo "$out" | awk '/Transfer\/sec/ {print $2}' | numfmt --from=iec --suffix=B 2>/dev/null | tr -d B)
+  [ -n "$bps" ] || bps=$(echo "$out" | awk '/Transfer\/sec/ {v=$2; u=substr(v,length(v)-1); n=v+0;
+      if (u=="GB") n*=1073741824; else if (u=="MB") n*=1048576; else if (u=="KB") n*=1024; print int(n)}')
+  echo "$rps $bps"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+machine() {
+  echo "$(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
+}

@@ -1,0 +1,277 @@
+package org.dftp.core.local;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.dftp.core.DfsPath;
+import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsNode;
+import org.dftp.core.tree.DfsTree;
+import org.dftp.core.tree.Offer;
+import org.dftp.core.tree.TreeWalker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the local tree with the JDK {@link WatchService} (inotify on Linux), registered on every
+ * directory, new ones included, and turns what happens on disk into batches of changes.
+ *
+ * <p>Events only mark paths dirty. After a short quiet period ({@code coalesce}) each dirty path is
+ * looked at again on disk and compared with what the tree says this node offers there: the disk is the
+ * truth, so a rename (a delete and a create), a burst of writes to one file, or events arriving in any
+ * order all end in the right offers, each once. A directory that appears is scanned whole; one that
+ * disappears withdraws everything this node offered below it. An overflow, or a directory that cannot be
+ * watched, falls back to a rescan of that subtree.
+ */
+public final class LocalWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalWatcher.class);
+
+    private final LocalRoot root;
+    private final LocalScanner scanner;
+    private final String owner;
+    private final Supplier<DfsTree> tree;
+    private final Consumer<List<Change>> sink;
+    private final LongSupplier clock;
+    private final long coalesceNanos;
+    private final WatchService watcher;
+    private final Map<WatchKey, Path> keys = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /**
+     * @param tree the current tree, to know what this node offered below a vanished directory
+     * @param sink receives each batch of changes, on the watcher's thread
+     * @param clock Unix seconds, the announcement time of new offers
+     * @param coalesce how long the disk must be quiet before a batch goes out
+     */
+    public LocalWatcher(LocalRoot root, String owner, Supplier<DfsTree> tree, Consumer<List<Change>> sink,
+                        LongSupplier clock, Duration coalesce) throws IOException {
+        this.root = root;
+        this.scanner = new LocalScanner(root, owner);
+        this.owner = owner;
+        this.tree = tree;
+        this.sink = sink;
+        this.clock = clock;
+        this.coalesceNanos = coalesce.toNanos();
+        this.watcher = FileSystems.getDefault().newWatchService();
+        this.thread = new Thread(this::run, "dftp-watcher");
+        this.thread.setDaemon(true);
+    }
+
+    /** Registers every directory of the local tree and starts watching. */
+    public LocalWatcher start() {
+        registerTree(root.dir());
+        thread.start();
+        return this;
+    }
+
+    /** How many directories are watched. */
+    public int watchedDirectories() {
+        synchronized (keys) {
+            return keys.size();
+        }
+    }
+
+    private void registerTree(Path dir) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(dir);
+        while (!dirs.isEmpty()) {
+            Path d = dirs.remove(dirs.size() - 1);
+            register(d);
+            try (var entries = Files.newDirectoryStream(d, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                entries.forEach(dirs::add);
+            } catch (IOException e) {
+                log.warn("Watcher: cannot list {}: {}", d, e.toString());
+            }
+        }
+    }
+
+    private void register(Path dir) {
+        try {
+            WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            synchronized (keys) {
+                keys.put(key, dir);
+            }
+        } catch (IOException e) {
+            // Typically the inotify watch limit: the periodic rescan still finds what happens there.
+            log.warn("Watcher: cannot watch {} ({}); the periodic rescan covers it", dir, e.toString());
+        }
+    }
+
+    private void run() {
+        Set<Path> dirty = new LinkedHashSet<>();
+        long deadline = Long.MAX_VALUE;
+        while (running) {
+            try {
+                long wait = dirty.isEmpty() ? Long.MAX_VALUE : deadline - System.nanoTime();
+                WatchKey key = wait == Long.MAX_VALUE ? watcher.take()
+                        : wait > 0 ? watcher.poll(wait, TimeUnit.NANOSECONDS) : null;
+                if (key != null) {
+                    collect(key, dirty);
+                    deadline = System.nanoTime() + coalesceNanos;
+                    continue;
+                }
+                if (!dirty.isEmpty()) {
+                    flush(dirty);
+                    dirty.clear();
+                }
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.error("Watcher: batch failed and was dropped; the periodic rescan will repair it", e);
+                dirty.clear();
+            }
+        }
+    }
+
+    private void collect(WatchKey key, Set<Path> dirty) {
+        Path dir;
+        synchronized (keys) {
+            dir = keys.get(key);
+        }
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                log.info("Watcher: event queue overflowed under {}; rescanning it", dir);
+                dirty.add(dir == null ? root.dir() : dir);
+                continue;
+            }
+            if (dir != null) {
+                dirty.add(dir.resolve((Path) event.context()));
+            }
+        }
+        if (!key.reset()) {
+            synchronized (keys) {
+                keys.remove(key); // the directory is gone; its parent's event says so
+            }
+        }
+    }
+
+    /** Compares each dirty path on disk with this node's offers and emits the difference as one batch. */
+    void flush(Set<Path> dirty) {
+        long now = clock.getAsLong();
+        DfsTree current = tree.get();
+        List<Change> changes = new ArrayList<>();
+        for (Path local : dirty) {
+            DfsPath path;
+            try {
+                path = root.toDfs(local);
+            } catch (IllegalArgumentException e) {
+                continue; // a name the DFS cannot carry; the scanner skips it too
+            }
+            if (path.isRoot() || path.equals(root.mount())) {
+                changes.addAll(rescan(root.mount(), current, now));
+                continue;
+            }
+            PosixFileAttributes a = stat(local);
+            if (a == null || !(a.isDirectory() || a.isRegularFile())) {
+                withdrawAll(current, path, changes);
+            } else if (a.isDirectory()) {
+                if (!Files.isSymbolicLink(local)) {
+                    registerTree(local);
+                }
+                changes.addAll(rescan(path, current, now));
+            } else {
+                Offer next = scanner.offer(a, now);
+                Offer known = offerAt(current, path);
+                if (known == null || known.size() != next.size() || known.lastModified() != next.lastModified()
+                        || known.mode() != next.mode()) {
+                    changes.add(Change.offer(path, next));
+                }
+            }
+        }
+        if (!changes.isEmpty()) {
+            sink.accept(changes);
+        }
+    }
+
+    /** A subtree scanned again: new offers for what is there, withdrawals for what this node offered and is gone. */
+    private List<Change> rescan(DfsPath dir, DfsTree current, long now) {
+        List<Change> out = new ArrayList<>();
+        Set<DfsPath> present = new java.util.HashSet<>();
+        try {
+            for (Change c : scanner.scanSubtree(dir, now)) {
+                present.add(c.path());
+                Offer known = offerAt(current, c.path());
+                Offer next = c.offer();
+                if (known == null || known.size() != next.size() || known.lastModified() != next.lastModified()
+                        || known.mode() != next.mode()) {
+                    out.add(c);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // vanished meanwhile: everything below is withdrawn
+        } catch (IOException e) {
+            log.warn("Watcher: rescan of {} failed: {}", dir, e.toString());
+            return out;
+        }
+        TreeWalker w = current.walk(dir);
+        while (w.advance()) {
+            DfsPath p = DfsPath.of(w.path().toString());
+            if (Offer.find(w.node().offer(), owner) != null && !present.contains(p)) {
+                out.add(Change.withdraw(p, owner));
+            }
+        }
+        return out;
+    }
+
+    private void withdrawAll(DfsTree current, DfsPath path, List<Change> out) {
+        DfsNode node = current.lookup(path);
+        if (node == null) {
+            return;
+        }
+        if (Offer.find(node.offer(), owner) != null) {
+            out.add(Change.withdraw(path, owner));
+        }
+        TreeWalker w = current.walk(path);
+        while (node.isDirectory() && w.advance()) {
+            if (Offer.find(w.node().offer(), owner) != null) {
+                out.add(Change.withdraw(DfsPath.of(w.path().toString()), owner));
+            }
+        }
+    }
+
+    private Offer offerAt(DfsTree current, DfsPath path) {
+        DfsNode n = current.lookup(path);
+        return n == null ? null : Offer.find(n.offer(), owner);
+    }
+
+    private static PosixFileAttributes stat(Path p) {
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            watcher.close();
+        } catch (IOException e) {
+            log.debug("Watcher: close failed: {}", e.toString());
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,120 @@
+package org.dftp.core.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.dftp.core.DfsPath;
+import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsNode;
+import org.dftp.core.tree.DfsTree;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watcher keeps a tree equal to the disk: every change on disk shows up as offers within moments. */
+@Timeout(30)
+class LocalWatcherTest {
+    @TempDir
+    Path dir;
+
+    private final AtomicReference<DfsTree> tree = new AtomicReference<>(DfsTree.EMPTY);
+    private final AtomicInteger batches = new AtomicInteger();
+    private LocalWatcher watcher;
+
+    @BeforeEach
+    void start() throws Exception {
+        Files.createDirectories(dir.resolve("old/deep"));
+        Files.writeString(dir.resolve("old/deep/x.txt"), "x");
+        Files.writeString(dir.resolve("keep.txt"), "keep");
+        LocalRoot root = LocalRoot.of(dir, DfsPath.ROOT);
+        tree.set(DfsTree.EMPTY.replaceOwner("me", new LocalScanner(root, "me").scan(1).changes()));
+        watcher = new LocalWatcher(root, "me", tree::get, this::apply, () -> 2, Duration.ofMillis(100)).start();
+    }
+
+    private synchronized void apply(List<Change> changes) {
+        tree.set(tree.get().apply(changes));
+        batches.incrementAndGet();
+    }
+
+    @AfterEach
+    void stop() {
+        watcher.close();
+    }
+
+    private DfsNode at(String p) {
+        return tree.get().lookup(DfsPath.of(p));
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "condition not reached in 10 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void createdFileAppears() throws Exception {
+        Files.writeString(dir.resolve("new.txt"), "hello");
+        await(() -> at("new.txt") != null);
+        assertEquals(5, at("new.txt").size());
+    }
+
+    @Test
+    void modifiedFileUpdatesSize() throws Exception {
+        Files.writeString(dir.resolve("keep.txt"), "longer content");
+        await(() -> at("keep.txt").size() == 14);
+    }
+
+    @Test
+    void deletedFileIsWithdrawn() throws Exception {
+        Files.delete(dir.resolve("keep.txt"));
+        await(() -> at("keep.txt") == null);
+    }
+
+    @Test
+    void newDirectoryTreeAppearsAndIsWatched() throws Exception {
+        Files.createDirectories(dir.resolve("a/b/c"));
+        Files.writeString(dir.resolve("a/b/c/f.txt"), "f");
+        await(() -> at("a/b/c/f.txt") != null);
+        Files.writeString(dir.resolve("a/b/c/g.txt"), "g");
+        await(() -> at("a/b/c/g.txt") != null);
+    }
+
+    @Test
+    void renamedDirectoryMovesItsWholeSubtree() throws Exception {
+        Files.move(dir.resolve("old"), dir.resolve("renamed"));
+        await(() -> at("renamed/deep/x.txt") != null && at("old") == null);
+        assertNull(at("old/deep/x.txt"));
+    }
+
+    @Test
+    void removedSubtreeIsWithdrawnWhole() throws Exception {
+        Files.delete(dir.resolve("old/deep/x.txt"));
+        Files.delete(dir.resolve("old/deep"));
+        Files.delete(dir.resolve("old"));
+        await(() -> at("old") == null);
+        assertNotNull(at("keep.txt"));
+    }
+
+    @Test
+    void burstOfWritesIsCoalescedIntoFewBatches() throws Exception {
+        int before = batches.get();
+        for (int i = 0; i < 200; i++) {
+            Files.writeString(dir.resolve("burst-" + i + ".txt"), "b" + i);
+        }
+        await(() -> tree.get().size() == 4 + 200);
+        assertTrue(batches.get() - before <= 5, "200 files in " + (batches.get() - before) + " batches");
+    }
+}

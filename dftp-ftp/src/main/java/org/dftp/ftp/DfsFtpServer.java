@@ -1,0 +1,184 @@
+package org.dftp.ftp;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.ftpserver.ConnectionConfig;
+import org.apache.ftpserver.ConnectionConfigFactory;
+import org.apache.ftpserver.DataConnectionConfigurationFactory;
+import org.apache.ftpserver.FtpServer;
+import org.apache.ftpserver.FtpServerConfigurationException;
+import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.command.CommandFactoryFactory;
+import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.Ftplet;
+import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.listener.Listener;
+import org.apache.ftpserver.listener.ListenerFactory;
+import org.dftp.core.local.LocalRoot;
+import org.dftp.core.tree.DfsTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FTP public interface of a node: Apache MINA FtpServer over the DFS, read-only, anonymous login.
+ *
+ * <p>Every command reads the latest tree snapshot. Files this node owns are read from its local tree,
+ * others from their owners through the {@link RemoteFileSource}. On top of MINA: write commands, paths
+ * out of the DFS, {@code PORT}/{@code EPRT} to other hosts and over-long command lines are refused with
+ * a reply that says why; connections beyond the limit get {@code 421}; an idle session is closed but a
+ * long transfer never is.
+ *
+ * <p>A server is started once; {@link #close()} stops it for good.
+ */
+public final class DfsFtpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DfsFtpServer.class);
+    /** MINA's name for the listener that {@link FtpServerFactory} starts with. */
+    private static final String LISTENER = "default";
+
+    /** How long {@link #stop()} waits for closed sessions to wind down before it stops MINA. */
+    private static final long STOP_GRACE_MILLIS = 2000;
+
+    private final FtpOptions options;
+    private final Listener listener;
+    private final ConnectionLimitFtplet connections;
+    private final FtpServer server;
+
+    /**
+     * Builds the server; nothing listens before {@link #start()}.
+     *
+     * @param options where to listen and the session limits; {@link FtpOptions#nodeName()} decides which
+     *     files are local
+     * @param tree the latest snapshot of the DFS, e.g. {@code () -> store.snapshot().tree()}
+     * @param localRoot this node's own tree
+     * @param remote reads the files of other nodes
+     */
+    public DfsFtpServer(FtpOptions options, Supplier<DfsTree> tree, LocalRoot localRoot, RemoteFileSource remote) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.listener = listener(options);
+        this.connections = new ConnectionLimitFtplet(options.maxConnections());
+        FtpServerFactory factory = new FtpServerFactory();
+        factory.addListener(LISTENER, listener);
+        factory.setFileSystem(new DfsFileSystemFactory(options.nodeName(), tree, localRoot, remote));
+        factory.setUserManager(new AnonymousUserManager(options.idleTimeoutSeconds()));
+        factory.setMessageResource(new DftpMessages(options.nodeName()));
+        factory.setConnectionConfig(connectionConfig(options));
+        factory.setFtplets(ftplets(options, connections));
+        CommandFactoryFactory commands = new CommandFactoryFactory();
+        commands.addCommand("LIST", new UnixListCommand());
+        factory.setCommandFactory(commands.createCommandFactory());
+        this.server = factory.createServer();
+    }
+
+    private static Listener listener(FtpOptions options) {
+        DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
+        data.setActiveEnabled(true);
+        data.setActiveIpCheck(true); // PORT/EPRT only to the client itself; ActiveModeGuardFtplet says so first
+        data.setPassiveIpCheck(true); // a passive data connection only from the client itself
+        if (options.passivePorts() != null) {
+            data.setPassivePorts(options.passivePorts());
+        }
+        if (options.passiveAddress() != null) {
+            data.setPassiveExternalAddress(options.passiveAddress());
+        }
+        data.setIdleTime(options.idleTimeoutSeconds()); // waiting for the client's data connection, and reads
+
+        ListenerFactory factory = new ListenerFactory();
+        factory.setServerAddress(options.host().isEmpty() ? null : options.host());
+        factory.setPort(options.port());
+        factory.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        factory.setIdleTimeout(0); // per session instead, see TransferIdleFtplet
+        factory.setSessionFilter(LineTooLongFilter.installer());
+        return factory.createListener();
+    }
+
+    private static ConnectionConfig connectionConfig(FtpOptions options) {
+        ConnectionConfigFactory config = new ConnectionConfigFactory();
+        config.setAnonymousLoginEnabled(true);
+        // ConnectionLimitFtplet enforces the limit at connect; MINA's login limits only must not be lower.
+        config.setMaxAnonymousLogins(options.maxConnections());
+        config.setMaxLogins(options.maxConnections());
+        // A transfer holds one of MINA's threads from start to end: one per session, and a few more so
+        // that connections over the limit still get their 421 while every session is transferring.
+        config.setMaxThreads(options.maxConnections() + 4);
+        return config.createConnectionConfig();
+    }
+
+    /** In this order: the connection count must see every connection, the idle reset every command. */
+    private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections) {
+        Map<String, Ftplet> ftplets = new LinkedHashMap<>();
+        ftplets.put("connectionLimit", connections);
+        ftplets.put("readOnly", new ReadOnlyFtplet());
+        ftplets.put("activeModeGuard", new ActiveModeGuardFtplet());
+        ftplets.put("pathGuard", new PathGuardFtplet());
+        ftplets.put("transferIdle", new TransferIdleFtplet(options.idleTimeoutSeconds()));
+        return ftplets;
+    }
+
+    /**
+     * Binds the listen address and starts serving; logs {@code FTP public interface listening on <addr>...}.
+     *
+     * @throws IOException when the address cannot be bound
+     * @throws IllegalStateException when this server was already stopped
+     */
+    public synchronized void start() throws IOException {
+        try {
+            server.start();
+        } catch (FtpException | FtpServerConfigurationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("FTP: cannot listen on " + options.listenAddress(options.port()) + ": "
+                    + cause.getMessage(), e);
+        }
+        log.info("FTP public interface listening on {}...", options.listenAddress(port()));
+    }
+
+    /** The bound port, e.g. the one the system chose for port 0; the configured one before {@link #start()}. */
+    public int port() {
+        return listener.getPort();
+    }
+
+    /** The options this server was built with. */
+    public FtpOptions options() {
+        return options;
+    }
+
+    /** Control connections open now, those being refused with {@code 421} included. */
+    public int openConnections() {
+        return connections.connected();
+    }
+
+    /**
+     * Closes every session, aborting its transfer, then stops listening; does nothing when already stopped.
+     *
+     * <p>MINA's own stop gives its threads five seconds and leaves a transfer running past them: a
+     * transfer blocks its session's thread, and the session's close waits behind it. Closing the data
+     * connections first ends the transfers at once, so the sessions close while MINA still runs.
+     */
+    public synchronized void stop() {
+        if (server.isStopped()) {
+            return;
+        }
+        for (FtpIoSession session : listener.getActiveSessions()) {
+            session.getDataConnection().closeDataConnection();
+            session.closeNow();
+        }
+        long deadline = System.currentTimeMillis() + STOP_GRACE_MILLIS;
+        while (connections.connected() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.stop();
+        log.info("FTP public interface on {} stopped", options.listenAddress(port()));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

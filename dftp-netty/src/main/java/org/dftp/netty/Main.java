@@ -1,0 +1,182 @@
+package org.dftp.netty;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.dftp.core.BadPathException;
+import org.dftp.core.DfsPath;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/dftp}: parses the flags of PROTOCOL.md in any of Go's four spellings ({@code -flag value},
+ * {@code -flag=value}, {@code --flag value}, {@code --flag=value}), validates them into a
+ * {@link NodeConfig} and runs a {@link DftpNode} until the process is stopped. Bad flags end with one
+ * line on stderr and exit code 2, as Go's flag package does.
+ */
+@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Serves the directory trees of many machines as one, over HTTP and FTP.")
+public final class Main implements Callable<Integer> {
+    static final int EXIT_USAGE = 2;
+
+    @Option(names = {"-cluster-name", "--cluster-name"}, paramLabel = "string", defaultValue = "dftp",
+            description = "cluster name (change it to allow multiple separate clusters work with same multicast "
+                    + "discovery address) (default \"${DEFAULT-VALUE}\")")
+    String clusterName;
+
+    @Option(names = {"-dfsmount", "--dfsmount"}, paramLabel = "string", defaultValue = "",
+            description = "path inside DFS where local tree will be mounted (not necessarily unique path)")
+    String dfsMount;
+
+    @Option(names = {"-dfsroot", "--dfsroot"}, paramLabel = "string",
+            description = "local directory corresponding to local DFS root (required)")
+    String dfsRoot;
+
+    @Option(names = {"-ftp-listen", "--ftp-listen"}, paramLabel = "string", defaultValue = ":2121",
+            description = "host:port for public FTP interface to listen on; empty disables FTP "
+                    + "(default \"${DEFAULT-VALUE}\")")
+    String ftpListen;
+
+    @Option(names = {"-http-listen", "--http-listen"}, paramLabel = "string", defaultValue = ":7040",
+            description = "host:port for public HTTP interface to listen on (default \"${DEFAULT-VALUE}\")")
+    String httpListen;
+
+    @Option(names = {"-http-mgmt-listen", "--http-mgmt-listen"}, paramLabel = "string", defaultValue = ":7041",
+            description = "host:port for private cluster management HTTP interface to listen on "
+                    + "(default \"${DEFAULT-VALUE}\")")
+    String mgmtListen;
+
+    @Option(names = {"-multicast-discovery-addr", "--multicast-discovery-addr"}, paramLabel = "string",
+            defaultValue = "224.0.0.9:7041",
+            description = "host:port for multicast peer discovery address; empty disables discovery "
+                    + "(default \"${DEFAULT-VALUE}\")")
+    String multicast;
+
+    @Option(names = {"-node-name", "--node-name"}, paramLabel = "string",
+            description = "node name to use instead of hostname")
+    String nodeName;
+
+    @Option(names = {"-ftp-passive-ports", "--ftp-passive-ports"}, paramLabel = "string",
+            description = "port range for passive FTP data connections, e.g. 30000-30100 (default: any free port)")
+    String ftpPassivePorts;
+
+    @Option(names = {"-ftp-passive-address", "--ftp-passive-address"}, paramLabel = "string",
+            description = "address announced in passive FTP replies, for NAT (default: the control connection's)")
+    String ftpPassiveAddress;
+
+    @Option(names = {"-ftp-max-connections", "--ftp-max-connections"}, paramLabel = "int", defaultValue = "64",
+            description = "most concurrent FTP sessions (default ${DEFAULT-VALUE})")
+    int ftpMaxConnections;
+
+    @Option(names = {"-ftp-idle-timeout", "--ftp-idle-timeout"}, paramLabel = "duration", defaultValue = "5m",
+            description = "idle FTP sessions are closed after this long (default ${DEFAULT-VALUE})")
+    String ftpIdleTimeout;
+
+    @Option(names = {"-full-update-interval", "--full-update-interval"}, paramLabel = "duration",
+            defaultValue = "1h", description = "how often every peer gets a full update (default ${DEFAULT-VALUE})")
+    String fullUpdateInterval;
+
+    @Option(names = {"-ping-interval", "--ping-interval"}, paramLabel = "duration", defaultValue = "10s",
+            description = "how often every peer is pinged (default ${DEFAULT-VALUE})")
+    String pingInterval;
+
+    @Option(names = {"-ping-failures", "--ping-failures"}, paramLabel = "int", defaultValue = "3",
+            description = "missed pings in a row after which a peer is removed (default ${DEFAULT-VALUE})")
+    int pingFailures;
+
+    @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.err, true)));
+    }
+
+    /** Parses and runs; returns the exit code. Separate from {@link #main} so tests can call it. */
+    static int run(String[] args, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("dftp: " + ex.getMessage() + " (see dftp --help)");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.IOException) {
+                err.println("dftp: " + ex.getMessage());
+                return EXIT_USAGE;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config = toConfig();
+        DftpNode node = DftpNode.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "dftp-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    /** The one place where flags become a validated configuration. */
+    NodeConfig toConfig() throws java.io.IOException {
+        if (dfsRoot == null || dfsRoot.isEmpty()) {
+            throw new IllegalArgumentException("-dfsroot is required: the local directory to serve");
+        }
+        Path root = Path.of(dfsRoot);
+        if (!Files.isDirectory(root)) {
+            throw new IllegalArgumentException("-dfsroot " + dfsRoot + " is not a directory");
+        }
+        if (!Files.isReadable(root) || !Files.isExecutable(root)) {
+            throw new IllegalArgumentException("-dfsroot " + dfsRoot + " is not readable");
+        }
+        DfsPath mount;
+        try {
+            mount = DfsPath.of(dfsMount);
+        } catch (BadPathException e) {
+            throw new IllegalArgumentException("-dfsmount: " + e.getMessage());
+        }
+        String name = NodeNames.check("-node-name", nodeName != null ? nodeName : NodeNames.hostName());
+        NodeNames.check("-cluster-name", clusterName);
+        if (ftpMaxConnections < 1) {
+            throw new IllegalArgumentException("-ftp-max-connections must be at least 1");
+        }
+        if (pingFailures < 1) {
+            throw new IllegalArgumentException("-ping-failures must be at least 1");
+        }
+        return new NodeConfig(name, clusterName, root, mount,
+                address("-http-listen", httpListen),
+                address("-http-mgmt-listen", mgmtListen),
+                ftpListen.isEmpty() ? null : address("-ftp-listen", ftpListen),
+                multicast.isEmpty() ? null : address("-multicast-discovery-addr", multicast),
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections,
+                duration("-ftp-idle-timeout", ftpIdleTimeout),
+                duration("-full-update-interval", fullUpdateInterval),
+                duration("-ping-interval", pingInterval),
+                pingFailures);
+    }
+
+    private static HostPort address(String flag, String value) {
+        try {
+            return HostPort.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+
+    private static Duration duration(String flag, String value) {
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.dftp.netty.http;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.dftp.core.local.LocalRoot;
+import org.dftp.core.tree.DfsTree;
+import org.dftp.netty.NodeMetrics;
+
+/**
+ * What the public HTTP handler serves: the current tree, which node this is (files it owns are read
+ * from {@code localRoot}), how to reach files of other nodes, and where to count.
+ *
+ * @param tree the current snapshot; read once per request, so a response sees one consistent tree
+ * @param selfName this node's name: the owner of the files in {@code localRoot}
+ * @param localRoot the local directory, or null when this server has no local files
+ * @param remote how files of other nodes are served
+ * @param metrics counters
+ */
+public record DfsHttpContext(Supplier<DfsTree> tree, String selfName, LocalRoot localRoot, RemoteFiles remote,
+                             NodeMetrics metrics) {
+    public DfsHttpContext {
+        Objects.requireNonNull(tree, "tree");
+        Objects.requireNonNull(selfName, "selfName");
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** A server of local files only, over a tree the caller maintains. */
+    public static DfsHttpContext local(Supplier<DfsTree> tree, String selfName, LocalRoot localRoot) {
+        return new DfsHttpContext(tree, selfName, localRoot, RemoteFiles.NONE, new NodeMetrics());
+    }
+}

@@ -1,0 +1,339 @@
+package org.dftp.netty.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import org.dftp.core.BadPathException;
+import org.dftp.core.DfsPath;
+import org.dftp.core.local.LocalFile;
+import org.dftp.core.tree.DfsNode;
+import org.dftp.core.tree.DfsTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public HTTP API of PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
+ * proxied), {@code /find/}. One instance per connection; it expects {@code HttpServerCodec} and
+ * {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
+ * Netty pipeline over a tree its application provides ({@link DfsHttpContext#local}).
+ *
+ * <p>Each condition maps to one status, with early returns. Pipelined requests are answered in order:
+ * while a proxied response is in flight, later requests wait in a queue and reading stops.
+ */
+public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(DfsHttpHandler.class);
+
+    private static final String FS = "/fs";
+    private static final int MAX_HOPS_PARAM = 100;
+
+    private final DfsHttpContext context;
+    private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
+    private boolean busy;
+
+    public DfsHttpHandler(DfsHttpContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            if (busy) {
+                waiting.add(req);
+                ctx.channel().config().setAutoRead(false);
+            } else {
+                handle(ctx, req);
+            }
+        }
+        // Request bodies are not used by GET and HEAD, the only methods served here.
+        if (msg instanceof HttpContent) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+        try {
+            route(ctx, req);
+        } catch (RuntimeException e) {
+            log.warn("HTTP: {} {} failed: {}", req.method(), req.uri(), e.toString());
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n")
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest req) {
+        DecoderResult decoded = req.decoderResult();
+        if (decoded.isFailure()) {
+            rejectMalformed(ctx, req, decoded.cause());
+            return;
+        }
+        if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
+            FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
+            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            HttpResponses.sendFull(ctx, req, res);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String raw = uri.rawPath();
+        if (raw.equals("/")) {
+            greeting(ctx, req);
+        } else if (raw.equals(FS)) {
+            redirect(ctx, req, "/fs/");
+        } else if (raw.startsWith(FS + "/")) {
+            fs(ctx, req, uri, raw);
+        } else if (raw.equals("/find") || raw.equals("/find/")) {
+            find(ctx, req, uri);
+        } else {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + UrlPaths.escape(raw) + "` not found\n");
+        }
+    }
+
+    private void rejectMalformed(ChannelHandlerContext ctx, HttpRequest req, Throwable cause) {
+        HttpResponseStatus status;
+        String text;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            text = "request URI too long\n";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            text = "request header fields too large\n";
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            text = "bad request: " + cause.getMessage() + "\n";
+        }
+        // The decoder cannot find the next request after a malformed one: close after answering.
+        HttpResponses.sendText(ctx, req, status, text).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void greeting(ChannelHandlerContext ctx, HttpRequest req) {
+        String name = UrlPaths.escape(context.selfName());
+        String page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>dftp</title></head><body>"
+                + "<h1>dftp</h1><p>Node " + name + " of a distributed file system.</p>"
+                + "<p><a href=\"/fs/\">Browse the files</a> or <a href=\"/find/\">list them all</a>.</p>"
+                + "</body></html>\n";
+        FullHttpResponse res = text(HttpResponseStatus.OK, page);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.HTML_UTF8);
+        HttpResponses.sendFull(ctx, req, res);
+    }
+
+    private void fs(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw) {
+        DfsPath path;
+        try {
+            path = DfsPath.fromUri(raw.substring(FS.length()));
+        } catch (BadPathException e) {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, "bad path: " + e.getMessage() + "\n");
+            return;
+        }
+        DfsTree tree = context.tree().get();
+        DfsNode node = tree.lookup(path);
+        if (node == null) {
+            notFound(ctx, req, path);
+            return;
+        }
+        Map<String, List<String>> q = uri.parameters();
+        if (node.isDirectory()) {
+            if (!raw.endsWith("/")) {
+                String query = req.uri().substring(uri.rawPath().length());
+                redirect(ctx, req, raw + "/" + query);
+                return;
+            }
+            listing(ctx, req, path, node, q);
+            return;
+        }
+        boolean asText = "txt".equals(param(q, "format"));
+        String contentType = asText ? HttpResponses.TEXT_UTF8 : ContentTypes.of(node.name());
+        String owner = node.owner();
+        if (owner.equals(context.selfName()) && context.localRoot() != null) {
+            local(ctx, req, path, contentType);
+            return;
+        }
+        int hops;
+        try {
+            String redirN = param(q, "redirN");
+            hops = redirN == null ? 0 : Integer.parseInt(redirN);
+            if (hops < 0 || hops > MAX_HOPS_PARAM) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, "redirN must be a small number\n");
+            return;
+        }
+        busy = true;
+        context.remote().serve(ctx, req, path, owner, hops, () -> resume(ctx));
+    }
+
+    private void local(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String contentType) {
+        LocalFile file;
+        try {
+            file = context.localRoot().file(path);
+        } catch (IOException e) {
+            // Missing, not a regular file, or resolving outside the dfsroot: all look the same from outside.
+            log.debug("HTTP: {} not served: {}", path, e.toString());
+            notFound(ctx, req, path);
+            return;
+        }
+        try {
+            FileResponder.send(ctx, req, file, contentType, context.metrics());
+        } catch (NoSuchFileException e) {
+            notFound(ctx, req, path);
+        } catch (IOException e) {
+            log.warn("HTTP: reading {} failed: {}", path, e.toString());
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot read `" + path + "`\n");
+        }
+    }
+
+    private void listing(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, DfsNode dir,
+                         Map<String, List<String>> q) {
+        ListingOrder order;
+        try {
+            order = ListingOrder.parse(param(q, "sort"), param(q, "order"));
+        } catch (IllegalArgumentException e) {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            return;
+        }
+        String format = param(q, "format");
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
+        boolean json = "json".equals(format) || (format == null && accept.contains("application/json"));
+        ListingBody body = new ListingBody(path, order.apply(dir.children()),
+                json ? ListingBody.Format.JSON : ListingBody.Format.HTML);
+        stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
+    }
+
+    private void find(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri) {
+        Map<String, List<String>> q = uri.parameters();
+        DfsPath prefix;
+        Glob glob;
+        try {
+            String p = param(q, "prefix");
+            prefix = p == null ? DfsPath.ROOT : DfsPath.of(p);
+            String g = param(q, "q");
+            glob = g == null || g.isEmpty() ? null : Glob.compile(g);
+        } catch (IllegalArgumentException e) {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            return;
+        }
+        DfsTree tree = context.tree().get();
+        if (tree.lookup(prefix) == null) {
+            notFound(ctx, req, prefix);
+            return;
+        }
+        stream(ctx, req, new FindBody(tree.walk(prefix), glob), HttpResponses.TEXT_UTF8);
+    }
+
+    /**
+     * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
+     * listings), chunked otherwise, pulled piece by piece as the socket drains.
+     */
+    private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
+        ByteBuf first = body.readChunk(ctx.alloc());
+        if (body.isEndOfInput()) {
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, first);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            HttpResponses.sendFull(ctx, req, res);
+            return;
+        }
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        HttpUtil.setTransferEncodingChunked(res, true);
+        boolean keepAlive = HttpResponses.prepare(req, res);
+        ChannelFuture last;
+        if (HttpMethod.HEAD.equals(req.method())) {
+            first.release();
+            ctx.write(res);
+            last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            ctx.write(res);
+            ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(first));
+            last = ctx.writeAndFlush(new HttpChunkedInput(body));
+        }
+        if (!keepAlive) {
+            last.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void notFound(ChannelHandlerContext ctx, HttpRequest req, DfsPath path) {
+        HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + path + "` not found in DFS\n");
+    }
+
+    private static void redirect(ChannelHandlerContext ctx, HttpRequest req, String location) {
+        FullHttpResponse res = text(HttpResponseStatus.FOUND, "");
+        res.headers().set(HttpHeaderNames.LOCATION, location);
+        HttpResponses.sendFull(ctx, req, res);
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body) {
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                io.netty.buffer.Unpooled.copiedBuffer(body, java.nio.charset.StandardCharsets.UTF_8));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_UTF8);
+        return res;
+    }
+
+    private static String param(Map<String, List<String>> q, String name) {
+        List<String> v = q.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** A proxied response ended: answer the requests that queued up behind it, then read again. */
+    private void resume(ChannelHandlerContext ctx) {
+        busy = false;
+        while (!busy && !waiting.isEmpty() && ctx.channel().isActive()) {
+            handle(ctx, waiting.poll());
+        }
+        if (!busy) {
+            waiting.clear();
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            // No request for a while: close it, as nginx's keepalive_timeout, unless a long download is
+            // still going out to a slow reader.
+            io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+            boolean sending = busy || (out != null && out.totalPendingWriteBytes() > 0);
+            if (!sending) {
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("HTTP: connection from {} ended: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("HTTP: connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+        ctx.close();
+    }
+
+}

@@ -1,0 +1,167 @@
+package org.dftp.netty.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Date;
+import org.dftp.core.local.LocalFile;
+import org.dftp.netty.NodeMetrics;
+
+/**
+ * Sends a local file: conditional requests ({@code 304}), single ranges ({@code 206}, {@code 416}),
+ * {@code HEAD}, and the body by the cheapest means the pipeline allows, chosen in {@link #writeBody}.
+ */
+final class FileResponder {
+    /** Files up to this size go out in one buffer with the headers: one write instead of write + sendfile. */
+    static final int SMALL_FILE = 16 * 1024;
+    private static final int CHUNK = 64 * 1024;
+
+    private FileResponder() {
+    }
+
+    /**
+     * @param contentType the {@code Content-Type} to send
+     * @return the future of the last write, completed when the response is out (or failed)
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, LocalFile file, String contentType,
+                              NodeMetrics metrics) throws IOException {
+        // The attributes come from LocalRoot's check: no second stat; NOFOLLOW refuses a symlink swapped in since.
+        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        boolean handedOver = false;
+        try {
+            long size = file.size();
+            long mtime = file.lastModified();
+            String etag = etag(size, mtime);
+            HttpHeaders h = req.headers();
+
+            if (Conditionals.notModified(h, etag, mtime)) {
+                HttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+                setValidators(res, etag, mtime);
+                return HttpResponses.sendFull(ctx, req, (FullHttpResponse) res);
+            }
+            ByteRange range = Conditionals.rangeApplies(h, etag, mtime)
+                    ? ByteRange.parse(h.get(HttpHeaderNames.RANGE), size) : ByteRange.whole(size);
+            if (!range.satisfiable()) {
+                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                res.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
+                res.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+                return HttpResponses.sendFull(ctx, req, res);
+            }
+
+            HttpResponseStatus status = range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
+            boolean head = HttpMethod.HEAD.equals(req.method());
+            if (!head && range.length() <= SMALL_FILE) {
+                FullHttpResponse res = readSmall(ctx, ch, status, range);
+                describe(res, contentType, etag, mtime, range, size);
+                metrics.bytesServedLocal.add(range.length());
+                return HttpResponses.sendFull(ctx, req, res);
+            }
+            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            describe(res, contentType, etag, mtime, range, size);
+            boolean keepAlive = HttpResponses.prepare(req, res);
+            ctx.write(res);
+            ChannelFuture last;
+            if (head) {
+                last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            } else {
+                handedOver = true;
+                last = writeBody(ctx, ch, range);
+                long sent = range.length();
+                last.addListener(f -> {
+                    if (f.isSuccess()) {
+                        metrics.bytesServedLocal.add(sent);
+                    }
+                });
+            }
+            if (!keepAlive) {
+                last.addListener(ChannelFutureListener.CLOSE);
+            }
+            return last;
+        } finally {
+            if (!handedOver) {
+                ch.close();
+            }
+        }
+    }
+
+    /**
+     * The one place that picks how bytes leave: sendfile through a {@link GuardedFileRegion} when nothing
+     * in the pipeline needs to see them, chunks read from the file when TLS or compression does.
+     * Either way the channel now owns {@code ch} and closes it when the write ends.
+     */
+    private static ChannelFuture writeBody(ChannelHandlerContext ctx, FileChannel ch, ByteRange range)
+            throws IOException {
+        boolean transforms = ctx.pipeline().get(SslHandler.class) != null
+                || ctx.pipeline().get(HttpContentCompressor.class) != null;
+        if (!transforms) {
+            ctx.write(new GuardedFileRegion(ch, range.start(), range.length()));
+            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        }
+        return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(ch, range.start(), range.length(), CHUNK)));
+    }
+
+    private static FullHttpResponse readSmall(ChannelHandlerContext ctx, FileChannel ch, HttpResponseStatus status,
+                                              ByteRange range) throws IOException {
+        int len = (int) range.length();
+        ByteBuf buf = ctx.alloc().ioBuffer(len);
+        try {
+            long pos = range.start();
+            while (buf.writerIndex() < len) {
+                int n = buf.writeBytes(ch, pos, len - buf.writerIndex());
+                if (n < 0) {
+                    throw new IOException("file shrank while being read");
+                }
+                pos += n;
+            }
+            return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+
+    private static void describe(HttpResponse res, String contentType, String etag, long mtime, ByteRange range,
+                                 long size) {
+        HttpHeaders h = res.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        h.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        setValidators(res, etag, mtime);
+        if (range.partial()) {
+            h.set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
+        }
+        HttpUtil.setContentLength(res, range.length());
+    }
+
+    private static void setValidators(HttpResponse res, String etag, long mtime) {
+        res.headers().set(HttpHeaderNames.ETAG, etag);
+        res.headers().set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(mtime * 1000)));
+    }
+
+    /** A strong validator from size and modification time, as nginx makes them. */
+    static String etag(long size, long mtime) {
+        return "\"" + Long.toHexString(mtime) + "-" + Long.toHexString(size) + "\"";
+    }
+}

@@ -1,0 +1,77 @@
+package org.dftp.netty.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Every response of the public API goes out through here: it sets {@code Content-Length} (or chunked),
+ * keep-alive, and closes the connection when the request asked for it or the response cannot be
+ * followed by another.
+ */
+public final class HttpResponses {
+    public static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+    public static final String HTML_UTF8 = "text/html; charset=utf-8";
+    public static final String JSON_UTF8 = "application/json; charset=utf-8";
+
+    private static final io.netty.util.AsciiString SERVER = io.netty.util.AsciiString.cached("dftp");
+
+    private HttpResponses() {
+    }
+
+    /** A complete text response, e.g. an error: {@code status} and {@code text} as the body. */
+    public static ChannelFuture sendText(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status,
+                                         String text) {
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT_UTF8);
+        return sendFull(ctx, req, res);
+    }
+
+    /** Sends a complete response; a HEAD request gets the headers of it and no body. */
+    public static ChannelFuture sendFull(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
+        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (req != null && HttpMethod.HEAD.equals(req.method())) {
+            res.content().clear();
+        }
+        boolean keepAlive = prepare(req, res);
+        ChannelFuture f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        return f;
+    }
+
+    /**
+     * Sets the keep-alive headers of a response whose body follows separately; returns whether the
+     * connection stays open after it.
+     */
+    public static boolean prepare(HttpRequest req, HttpResponse res) {
+        boolean keepAlive = req != null && HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess()
+                && res.status().code() != HttpResponseStatus.BAD_REQUEST.code()
+                && (HttpUtil.isContentLengthSet(res) || HttpUtil.isTransferEncodingChunked(res)
+                || res.status().code() == 304 || res.status().code() == 204);
+        res.headers().set(HttpHeaderNames.SERVER, SERVER);
+        if (keepAlive) {
+            if (!req.protocolVersion().isKeepAliveDefault()) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return keepAlive;
+    }
+}

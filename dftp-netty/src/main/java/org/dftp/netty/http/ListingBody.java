@@ -1,0 +1,103 @@
+package org.dftp.netty.http;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.dftp.core.DfsPath;
+import org.dftp.core.tree.DfsNode;
+
+/**
+ * A directory listing, streamed row by row: the nginx-like HTML page of the original (same columns,
+ * widths and links, fixtures/go-dftp/listing-*.html) or a JSON array in the shape of nginx's
+ * {@code autoindex_format json}, with the owner node added.
+ */
+final class ListingBody extends BodySource {
+    enum Format { HTML, JSON }
+
+    private static final int NAME_WIDTH = 54;
+    private static final int SIZE_WIDTH = 20;
+    private static final DateTimeFormatter ROW_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_TIME = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    private final DfsPath dir;
+    private final List<DfsNode> rows;
+    private final Format format;
+    private int next = -1; // -1: the head is still to be written
+
+    ListingBody(DfsPath dir, List<DfsNode> rows, Format format) {
+        this.dir = dir;
+        this.rows = rows;
+        this.format = format;
+    }
+
+    @Override
+    protected boolean fill(ByteBuf out) {
+        StringBuilder b = new StringBuilder(CHUNK + 512);
+        if (next < 0) {
+            head(b);
+            next = 0;
+        }
+        while (next < rows.size() && b.length() < CHUNK) {
+            if (format == Format.HTML) {
+                htmlRow(b, rows.get(next));
+            } else {
+                jsonRow(b, rows.get(next), next == 0);
+            }
+            next++;
+        }
+        boolean done = next == rows.size();
+        if (done) {
+            b.append(format == Format.HTML ? "</pre><hr/></body></html>" : "\n]\n");
+        }
+        out.writeCharSequence(b, StandardCharsets.UTF_8);
+        return done;
+    }
+
+    private void head(StringBuilder b) {
+        if (format == Format.JSON) {
+            b.append('[');
+            return;
+        }
+        String title = UrlPaths.escape(dir.toString());
+        b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Index of ").append(title)
+                .append("</title></head><body><h1>Index of ").append(title).append("</h1><hr/><pre>");
+        if (!dir.isRoot()) {
+            b.append("<a href=\"../\">../</a>\n");
+        }
+    }
+
+    private static void htmlRow(StringBuilder b, DfsNode n) {
+        String shown = n.isDirectory() ? n.name() + "/" : n.name();
+        String href = UrlPaths.encodeSegment(n.name()) + (n.isDirectory() ? "/" : "");
+        b.append("<a href=\"").append(href).append("\">").append(UrlPaths.escape(shown)).append("</a>");
+        pad(b, NAME_WIDTH - shown.codePointCount(0, shown.length()));
+        b.append(ROW_TIME.format(Instant.ofEpochSecond(n.lastModified())));
+        String size = n.isDirectory() ? "[DIR]" : Long.toString(n.size());
+        pad(b, SIZE_WIDTH - size.length());
+        b.append(size);
+        if (n.isDirectory()) {
+            b.append("       ");
+        } else {
+            b.append(" <a href=\"").append(href).append("?format=txt\" title=\"view as plain text\">txt</a>   ");
+        }
+        b.append(UrlPaths.escape(String.valueOf(n.owner()))).append('\n');
+    }
+
+    private static void jsonRow(StringBuilder b, DfsNode n, boolean first) {
+        JsonStringEncoder enc = JsonStringEncoder.getInstance();
+        b.append(first ? "\n" : ",\n").append("{\"name\":\"").append(enc.quoteAsString(n.name()))
+                .append("\",\"type\":\"").append(n.isDirectory() ? "directory" : "file")
+                .append("\",\"mtime\":\"").append(HTTP_TIME.format(Instant.ofEpochSecond(n.lastModified())))
+                .append("\",\"size\":").append(n.size())
+                .append(",\"owner\":\"").append(enc.quoteAsString(String.valueOf(n.owner()))).append("\"}");
+    }
+
+    private static void pad(StringBuilder b, int n) {
+        b.append(" ".repeat(Math.max(1, n)));
+    }
+}

@@ -6,9 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.cluster.DfsStore;
-import org.dftp.core.wire.NodeInfo;
+import org.dftp.core.cluster.Event;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.NodeMetrics;
@@ -30,8 +29,10 @@ import reactor.netty.resources.LoopResources;
  * }
  * }</pre>
  *
- * It only publishes events to the {@link DfsStore} and reads its snapshots; closing it stops the server,
- * discovery, the client and every greeting or push under way, and leaves the store alone.
+ * It only publishes events to the {@link DfsStore} (starting with {@code SelfAddresses}: the addresses it
+ * advertises, with the bound ports) and reads its snapshots; closing it stops the server, discovery, the
+ * client and every greeting or push under way, and leaves the store alone. Peers are recorded with the
+ * host of both addresses filled in, so {@code proxy.PeerAddresses} finds an owner's public API.
  */
 public final class ClusterServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterServices.class);
@@ -91,7 +92,9 @@ public final class ClusterServices implements AutoCloseable {
                 throw new IOException("cannot listen on " + cfg.mgmtListen() + " (management): " + rootMessage(e), e);
             }
             int port = ((InetSocketAddress) server.address()).getPort();
-            membership.advertise(publicAddr, advertised(cfg.mgmtListen().host(), port));
+            HostPort mgmtAddr = advertised(cfg.mgmtListen().host(), port);
+            membership.advertise(publicAddr, mgmtAddr);
+            store.publish(new Event.SelfAddresses(publicAddr.toString(), mgmtAddr.toString())).join();
             log.info("HTTP mgmt interface listening on {}...", new HostPort(cfg.mgmtListen().host(), port));
 
             MulticastDiscovery discovery = null;
@@ -151,24 +154,6 @@ public final class ClusterServices implements AutoCloseable {
     /** The interfaces discovery joined the group on; empty when discovery is off. */
     public List<String> discoveryInterfaces() {
         return discovery == null ? List.of() : discovery.interfaces();
-    }
-
-    /**
-     * Where the remote-file proxy fetches a file owned by {@code owner}: the owner's public HTTP address
-     * from the snapshot ({@code NodeInfo.PublicAddr}, its host always filled in), or null when the owner
-     * is not a known peer (it is this node, unknown, or gone) or its address is unusable.
-     */
-    public static HostPort publicAddressOf(ClusterState state, String owner) {
-        NodeInfo peer = state.peer(owner);
-        if (peer == null || peer.publicAddr() == null) {
-            return null;
-        }
-        try {
-            HostPort hp = HostPort.parse(peer.publicAddr());
-            return hp.host().isEmpty() || hp.port() == 0 ? null : hp;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     @Override

@@ -24,7 +24,17 @@ public final class Announcements {
         if (a.fullName() == null) {
             throw new BadPathException("FullName is missing");
         }
-        DfsPath path = DfsPath.fromWire(a.fullName());
+        return toChange(DfsPath.fromWire(a.fullName()), a, sender);
+    }
+
+    /**
+     * The same, for a caller that already turned {@code a.fullName()} into {@code path} through
+     * {@link DfsPath} (a streaming parser does, to share parent paths between siblings); {@code a.fullName()}
+     * is not read again.
+     *
+     * @throws BadPathException when {@code path} is the root
+     */
+    public static Change toChange(DfsPath path, FileAnnouncement a, String sender) {
         if (path.isRoot()) {
             throw new BadPathException("the root cannot be announced");
         }
@@ -43,7 +53,18 @@ public final class Announcements {
 
     /** The announcement of one offer of a node at {@code path}. */
     public static FileAnnouncement of(DfsPath path, Offer o) {
-        return new FileAnnouncement(path.wire(), path.name(), o.isDirectory(), o.lastModified(), o.infoUpdated(),
+        return of(path.wire(), path.name(), o);
+    }
+
+    /**
+     * The announcement of one offer at a path already in wire form; lets a streaming writer that walks
+     * the tree with a path buffer skip building a {@link DfsPath} per entry.
+     *
+     * @param fullName the wire form of the path ({@code somedir/c.jpg})
+     * @param basename its last segment ({@code c.jpg})
+     */
+    public static FileAnnouncement of(String fullName, String basename, Offer o) {
+        return new FileAnnouncement(fullName, basename, o.isDirectory(), o.lastModified(), o.infoUpdated(),
                 o.isDirectory() ? 0 : o.size(), Integer.toUnsignedLong(o.mode()), o.owner(), false);
     }
 

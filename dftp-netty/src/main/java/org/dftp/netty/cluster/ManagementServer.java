@@ -1,0 +1,268 @@
+package org.dftp.netty.cluster;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.dftp.core.cluster.DfsStore;
+import org.dftp.core.wire.BadUpdateException;
+import org.dftp.core.wire.ClusterInfo;
+import org.dftp.core.wire.UpdateParser;
+import org.dftp.core.wire.Wire;
+import org.dftp.netty.HostPort;
+import org.dftp.netty.NodeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The management HTTP API of PROTOCOL.md on Reactor Netty's {@link HttpServer}: {@code /cluster/},
+ * {@code /join/}, {@code /update/} exactly as the original answers them (paths matched as Go's
+ * {@code ServeMux} does: {@code /cluster/} and everything below it, {@code /cluster} redirected), plus
+ * {@code /healthz} and {@code /metrics}.
+ *
+ * <p>Requests are checked by {@link MgmtInput}; every outcome, error or not, becomes a {@link Reply} sent
+ * by one method, and every error a user or peer can cause maps to a status and text in
+ * {@link #errorReply}. Error bodies are the text and a newline, as Go's {@code http.Error} writes them.
+ * An update body is parsed as it arrives ({@link UpdateParser}) and applied after the {@code ok}.
+ */
+public final class ManagementServer {
+    private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
+    /** Largest form body read ({@code POST /cluster/}, {@code /join/}). */
+    static final int MAX_FORM = 1024 * 1024;
+    static final String TEXT = "text/plain; charset=utf-8";
+    static final String JSON = "application/json";
+    static final String INDEX = "Hi!\n* GET /cluster/  to list peers\n* POST /join/?peer=ip:port  to initiate cluster membership";
+
+    private final Membership membership;
+    private final DfsStore store;
+    private final NodeMetrics metrics;
+    private final Clock clock;
+    private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+
+    public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock) {
+        this.membership = Objects.requireNonNull(membership, "membership");
+        this.store = Objects.requireNonNull(store, "store");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Binds the API to {@code listen} on {@code loops}; the caller disposes the server. */
+    public DisposableServer bind(HostPort listen, LoopResources loops) {
+        return HttpServer.create()
+                .bindAddress(listen::bindAddress)
+                .runOn(loops)
+                .handle(this::handle)
+                .bindNow();
+    }
+
+    /** An answer: status, content type, body, and a {@code Location} for redirects. */
+    record Reply(int status, String contentType, byte[] body, String location) {
+        static Reply text(int status, String text) {
+            return new Reply(status, TEXT, (text + "\n").getBytes(StandardCharsets.UTF_8), null);
+        }
+
+        static Reply json(ClusterInfo info) {
+            try {
+                byte[] json = Wire.MAPPER.writeValueAsBytes(info);
+                byte[] line = new byte[json.length + 1];
+                System.arraycopy(json, 0, line, 0, json.length);
+                line[json.length] = '\n'; // one line, as Go's json.Encoder writes it
+                return new Reply(200, JSON, line, null);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cluster info does not serialize", e);
+            }
+        }
+    }
+
+    /** A refusal with its status; the message is the body. */
+    static final class HttpError extends RuntimeException {
+        final int status;
+
+        HttpError(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        Mono<Reply> reply;
+        try {
+            reply = dispatch(req);
+        } catch (RuntimeException e) {
+            reply = Mono.error(e);
+        }
+        return reply.onErrorResume(e -> Mono.just(errorReply(req, e)))
+                .flatMap(r -> send(res, r));
+    }
+
+    private Mono<Reply> dispatch(HttpServerRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? "" : uri.substring(q + 1);
+        if (path.equals("/cluster") || path.equals("/join") || path.equals("/update")) {
+            return Mono.just(new Reply(301, TEXT, new byte[0], path + "/" + (q < 0 ? "" : "?" + query)));
+        }
+        if (path.startsWith("/cluster/")) {
+            return req.method().equals(HttpMethod.POST) ? greeting(req, query) : Mono.fromSupplier(() -> Reply.json(membership.info()));
+        }
+        if (path.startsWith("/join/")) {
+            if (!req.method().equals(HttpMethod.POST)) {
+                throw new HttpError(405, "Use POST /join/?peer=ip:port");
+            }
+            return form(req, query).flatMap(f -> {
+                var peers = MgmtInput.joinPeers(f);
+                log.info("Join requested: {}", peers);
+                return membership.join(peers).then(Mono.fromSupplier(() -> Reply.json(membership.info())));
+            });
+        }
+        if (path.startsWith("/update/")) {
+            return update(req);
+        }
+        if (path.equals("/healthz")) {
+            return Mono.just(Reply.text(200, "ok"));
+        }
+        if (path.equals("/metrics")) {
+            return Mono.fromSupplier(() -> new Reply(200, MetricsText.CONTENT_TYPE,
+                    MetricsText.render(store.snapshot(), metrics, membership.updateLagSeconds(), responseCounts(),
+                            clock.millis() / 1000).getBytes(StandardCharsets.UTF_8), null));
+        }
+        return Mono.just(Reply.text(404, INDEX));
+    }
+
+    private Mono<Reply> greeting(HttpServerRequest req, String query) {
+        String seenFrom = remoteHost(req);
+        return form(req, query)
+                .map(f -> MgmtInput.greeting(f, seenFrom))
+                .flatMap(membership::greeted)
+                .map(Reply::json);
+    }
+
+    private Mono<Reply> update(HttpServerRequest req) {
+        if (!req.method().equals(HttpMethod.POST)) {
+            throw new HttpError(405, "Use POST /update/");
+        }
+        if (!JSON.equals(mediaType(req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE)))) {
+            throw new HttpError(400, "Content-Type must be application/json");
+        }
+        return Mono.defer(() -> {
+            UpdateParser parser = new UpdateParser();
+            return req.receive()
+                    .doOnNext(buf -> feed(parser, buf))
+                    .then(Mono.fromCallable(parser::finish))
+                    .doOnCancel(parser::close)
+                    .doOnError(e -> parser.close())
+                    .map(result -> {
+                        membership.updateReceived(result);
+                        return Reply.text(200, "ok");
+                    });
+        });
+    }
+
+    /** Hands one chunk of the body to the parser, without copying a heap buffer. */
+    static void feed(UpdateParser parser, ByteBuf buf) {
+        if (buf.hasArray()) {
+            parser.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        } else {
+            for (ByteBuffer nio : buf.nioBuffers()) {
+                parser.feed(nio);
+            }
+        }
+    }
+
+    /**
+     * The request's form as Go's {@code r.Form}: the body (when it is a urlencoded form) followed by the
+     * query string.
+     */
+    private static Mono<Form> form(HttpServerRequest req, String rawQuery) {
+        Form query = Form.parse(rawQuery);
+        String type = mediaType(req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+        if (type.equals("multipart/form-data")) {
+            throw new HttpError(400, "multipart forms are not supported: send application/x-www-form-urlencoded (curl -d)");
+        }
+        if (!type.equals("application/x-www-form-urlencoded")) {
+            return Mono.just(query);
+        }
+        return req.receive().asByteArray()
+                .collect(ByteArrayOutputStream::new, (out, b) -> {
+                    if (out.size() + b.length > MAX_FORM) {
+                        throw new HttpError(413, "form body larger than " + MAX_FORM + " bytes");
+                    }
+                    out.write(b, 0, b.length);
+                })
+                .map(out -> Form.parse(out.toString(StandardCharsets.UTF_8)).then(query));
+    }
+
+    /** {@code application/json; charset=utf-8} is {@code application/json}; absent is empty. */
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String remoteHost(HttpServerRequest req) {
+        InetSocketAddress remote = req.remoteAddress();
+        if (remote == null || remote.getAddress() == null) {
+            return "127.0.0.1";
+        }
+        return MgmtInput.hostOf(remote.getAddress());
+    }
+
+    /** Every error becomes its answer here. */
+    private static Reply errorReply(HttpServerRequest req, Throwable e) {
+        if (e instanceof HttpError h) {
+            return Reply.text(h.status, h.getMessage());
+        }
+        if (e instanceof MgmtInput.BadInput) {
+            log.debug("{} {}: {}", req.method(), req.uri(), e.getMessage());
+            return Reply.text(400, e.getMessage());
+        }
+        if (e instanceof BadUpdateException) {
+            log.warn("Bad update from {}: {}", req.remoteAddress(), e.getMessage());
+            return Reply.text(400, "Error decoding json: " + e.getMessage());
+        }
+        if (e instanceof IllegalArgumentException) { // a form that does not decode
+            return Reply.text(400, e.getMessage());
+        }
+        log.error("{} {} failed", req.method(), req.uri(), e);
+        return Reply.text(500, "internal error");
+    }
+
+    private Mono<Void> send(HttpServerResponse res, Reply r) {
+        responses.computeIfAbsent(r.status(), k -> new LongAdder()).increment();
+        res.status(r.status())
+                .header(HttpHeaderNames.CONTENT_TYPE, r.contentType())
+                .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(r.body().length));
+        if (r.contentType().equals(TEXT)) {
+            res.header("X-Content-Type-Options", "nosniff");
+        }
+        if (r.location() != null) {
+            res.header(HttpHeaderNames.LOCATION, r.location());
+        }
+        return res.sendByteArray(Mono.just(r.body())).then();
+    }
+
+    SortedMap<Integer, Long> responseCounts() {
+        SortedMap<Integer, Long> out = new TreeMap<>();
+        responses.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

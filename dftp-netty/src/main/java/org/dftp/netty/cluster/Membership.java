@@ -1,0 +1,296 @@
+package org.dftp.netty.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.dftp.core.cluster.ClusterState;
+import org.dftp.core.cluster.DfsStore;
+import org.dftp.core.cluster.Event;
+import org.dftp.core.wire.ClusterInfo;
+import org.dftp.core.wire.NodeInfo;
+import org.dftp.core.wire.UpdateParser;
+import org.dftp.netty.HostPort;
+import org.dftp.netty.NodeMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The greeting flow of PROTOCOL.md: who greets whom, who pushes full updates to whom. It publishes what
+ * it learns as events ({@code PeerSeen}, {@code UpdateReceived}) and decides the side effects that follow
+ * (greet back, push a full update, greet peers learned from an answer) from the state, outside the
+ * reducer.
+ *
+ * <ul>
+ *   <li>A greeting from an unknown node: record it, greet it back asking for a full update, push ours.
+ *   <li>A greeting asking for a full update: push ours.
+ *   <li>Our greeting answered: record the node at the address we reached it at; if it was new to us,
+ *       push ours; greet every node it lists that we do not know, asking for a full update.
+ *   <li>A multicast ping from an unknown node: greet it, asking for a full update.
+ * </ul>
+ * Greetings to one address are not sent twice at once, and pushes are coalesced by the
+ * {@link UpdatePusher}, so the crossing greetings of a join cost one full update each way. Names that
+ * claim to be this node are ignored.
+ */
+public final class Membership implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+    /** How long an update from a sender we are still greeting waits for the greeting to finish. */
+    static final Duration UNKNOWN_SENDER_GRACE = Duration.ofSeconds(5);
+
+    private final DfsStore store;
+    private final PeerClient client;
+    private final NodeMetrics metrics;
+    private final Clock clock;
+    private volatile HostPort publicAddr;
+    private volatile HostPort mgmtAddr;
+    private final UpdatePusher pusher;
+    private final Tasks tasks = new Tasks();
+    private final Map<String, Mono<NodeInfo>> greetings = new ConcurrentHashMap<>();
+    private final Map<String, Long> updateLag = new ConcurrentHashMap<>();
+    private volatile Duration unknownSenderGrace = UNKNOWN_SENDER_GRACE;
+
+    /**
+     * @param publicAddr this node's public HTTP address as other nodes should be told it (empty host:
+     *                   "where you see me")
+     * @param mgmtAddr this node's management address, the same way
+     */
+    public Membership(DfsStore store, PeerClient client, NodeMetrics metrics, Clock clock, HostPort publicAddr,
+                      HostPort mgmtAddr) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.client = Objects.requireNonNull(client, "client");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.publicAddr = Objects.requireNonNull(publicAddr, "publicAddr");
+        this.mgmtAddr = Objects.requireNonNull(mgmtAddr, "mgmtAddr");
+        this.pusher = new UpdatePusher(store, client, metrics, clock);
+    }
+
+    /** Sets the addresses this node advertises, once its servers are bound and their ports known. */
+    void advertise(HostPort publicAddr, HostPort mgmtAddr) {
+        this.publicAddr = Objects.requireNonNull(publicAddr, "publicAddr");
+        this.mgmtAddr = Objects.requireNonNull(mgmtAddr, "mgmtAddr");
+    }
+
+    private long now() {
+        return clock.millis() / 1000;
+    }
+
+    String selfName() {
+        return store.snapshot().selfName();
+    }
+
+    /** The greeting this node sends. */
+    public Greeting selfGreeting(boolean requestFullUpdate) {
+        return new Greeting(selfName(), publicAddr, mgmtAddr, requestFullUpdate);
+    }
+
+    /** This node's management address as it tells others (for discovery pings). */
+    public HostPort advertisedMgmtAddr() {
+        return mgmtAddr;
+    }
+
+    /**
+     * What {@code GET /cluster/} answers: the store's view, with this node's addresses as it advertises
+     * them (the bound ports) and its {@code LastAlive} now.
+     */
+    public ClusterInfo info() {
+        ClusterState s = store.snapshot();
+        NodeInfo me = s.self().withAddresses(publicAddr.toString(), mgmtAddr.toString()).withLastAlive(now());
+        return new ClusterInfo(s.clusterName(), me, s.peers());
+    }
+
+    /** Seconds between the sender's {@code UpdateTime} and our receiving it, per peer (last update). */
+    public Map<String, Long> updateLagSeconds() {
+        return Map.copyOf(updateLag);
+    }
+
+    /** A validated greeting from another node ({@code POST /cluster/}); completes with our answer. */
+    public Mono<ClusterInfo> greeted(Greeting g) {
+        if (g.name().equals(selfName())) {
+            log.warn("Ignoring a greeting from {} that claims our own name '{}'", g.mgmtAddr(), g.name());
+            return Mono.fromSupplier(this::info);
+        }
+        boolean known = store.snapshot().peer(g.name()) != null;
+        NodeInfo seen = NodeInfo.of(g.name(), g.publicAddr().toString(), g.mgmtAddr().toString());
+        return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(seen, now())))
+                .doOnNext(after -> {
+                    if (!known) {
+                        log.info("Met new node: {} (mgmt {}, public {})", g.name(), g.mgmtAddr(), g.publicAddr());
+                    }
+                    if (g.requestFullUpdate() || !known) {
+                        pusher.requestFull(g.name());
+                    }
+                    if (!known && !greeting(g.mgmtAddr())) {
+                        background(greet(g.mgmtAddr(), true));
+                    }
+                })
+                .map(after -> info());
+    }
+
+    /**
+     * Greets the node at {@code addr} and takes in its answer (the node itself, then the nodes it lists).
+     * A greeting already under way to the same address with the same request is shared, not repeated.
+     *
+     * @return the node that answered; empty when it turned out to be this node
+     */
+    public Mono<NodeInfo> greet(HostPort addr, boolean requestFullUpdate) {
+        String key = addr + (requestFullUpdate ? " full" : "");
+        Mono<NodeInfo> existing = greetings.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        AtomicReference<Mono<NodeInfo>> self = new AtomicReference<>();
+        Mono<NodeInfo> g = Mono.defer(() -> {
+                    log.info("Greeting {}...", addr);
+                    return client.greet(addr, selfGreeting(requestFullUpdate));
+                })
+                .flatMap(answer -> answered(addr, answer))
+                .doFinally(s -> greetings.remove(key, self.get()))
+                .cache();
+        self.set(g);
+        existing = greetings.putIfAbsent(key, g);
+        return existing != null ? existing : g;
+    }
+
+    /** Whether a greeting to {@code addr} is under way. */
+    private boolean greeting(HostPort addr) {
+        String a = addr.toString();
+        return greetings.containsKey(a) || greetings.containsKey(a + " full");
+    }
+
+    private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer) {
+        NodeInfo peer;
+        try {
+            peer = MgmtInput.greetingAnswer(answer, addr);
+        } catch (MgmtInput.BadInput e) {
+            return Mono.error(new PeerException("Unusable answer to our greeting from " + addr + ": " + e.getMessage(), 200));
+        }
+        if (peer.name().equals(selfName())) {
+            log.warn("{} answered with our own name '{}': not a peer", addr, peer.name());
+            return Mono.empty();
+        }
+        boolean known = store.snapshot().peer(peer.name()) != null;
+        return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(peer, now())))
+                .map(after -> {
+                    if (!known) {
+                        log.info("Met new node: {} (mgmt {}, public {})", peer.name(), peer.mgmtAddr(), peer.publicAddr());
+                        pusher.requestFull(peer.name());
+                    }
+                    learn(answer, peer.name(), addr, after);
+                    return peer;
+                });
+    }
+
+    /** Greets every node listed in {@code answer} that we do not know yet. */
+    private void learn(ClusterInfo answer, String from, HostPort via, ClusterState state) {
+        if (answer.peers() == null) {
+            return;
+        }
+        for (NodeInfo p : answer.peers().values()) {
+            if (p == null || state.selfName().equals(p.name()) || from.equals(p.name())) {
+                continue;
+            }
+            HostPort mgmt;
+            try {
+                mgmt = MgmtInput.listedPeerMgmt(p, via);
+            } catch (MgmtInput.BadInput e) {
+                log.debug("Ignoring a peer listed by {}: {}", from, e.getMessage());
+                continue;
+            }
+            if (state.peer(p.name()) == null && !knownMgmt(state, mgmt) && !greeting(mgmt)) {
+                log.info("Learned of {} at {} from {}", p.name(), mgmt, from);
+                background(greet(mgmt, true));
+            }
+        }
+    }
+
+    private static boolean knownMgmt(ClusterState s, HostPort addr) {
+        String a = addr.toString();
+        for (NodeInfo p : s.peers().values()) {
+            if (a.equals(p.mgmtAddr())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code POST /join/}: greets each address asking for a full update. Failures are logged, not
+     * raised, as the original does; completes when every greeting is over.
+     */
+    public Mono<Void> join(List<HostPort> peers) {
+        return Flux.fromIterable(peers)
+                .flatMap(a -> greet(a, true).onErrorResume(e -> {
+                    log.warn("Join: {}", e.getMessage());
+                    return Mono.empty();
+                }))
+                .then();
+    }
+
+    /** A multicast ping from {@code name} at {@code mgmt} (already checked: our cluster, not us). */
+    public void discovered(String name, HostPort mgmt) {
+        ClusterState s = store.snapshot();
+        NodeInfo known = s.peer(name);
+        if (known != null && mgmt.toString().equals(known.mgmtAddr()) || knownMgmt(s, mgmt) || greeting(mgmt)) {
+            return;
+        }
+        log.info("Multicast discovered new peer: {} at {}", name, mgmt);
+        background(greet(mgmt, true));
+    }
+
+    /** A decoded {@code POST /update/}: applied once its sender is a peer, ignored if it never becomes one. */
+    public void updateReceived(UpdateParser.Result r) {
+        long now = now();
+        metrics.updatesReceived.increment();
+        log.info("Received update (files: {}, full: {}) from {}", r.changes().size(), r.full(), r.sender());
+        if (r.skipped() > 0) {
+            log.warn("Update from {}: {} file(s) refused, e.g. {}", r.sender(), r.skipped(), r.skipReasons());
+        }
+        if (r.sender().equals(selfName())) {
+            log.warn("Ignoring an update that claims to come from this node ('{}')", r.sender());
+            return;
+        }
+        updateLag.put(r.sender(), Math.max(0, now - r.updateTime()));
+        Event e = new Event.UpdateReceived(r.sender(), r.full(), now, r.changes());
+        if (store.snapshot().peer(r.sender()) != null) {
+            store.publish(e);
+            return;
+        }
+        // Its greeting may still be on its way to the store: give it a moment before ignoring the update.
+        tasks.run(store.states()
+                .filter(s -> s.peer(r.sender()) != null)
+                .next()
+                .timeout(unknownSenderGrace)
+                .doOnNext(s -> store.publish(e)),
+                err -> log.warn("Ignoring update from unknown sender: {}", r.sender()));
+    }
+
+    /** How long an update from an unknown sender waits for it to become a peer; for tests. */
+    void unknownSenderGrace(Duration d) {
+        this.unknownSenderGrace = d;
+    }
+
+    /** Asks for a full update of ours to be pushed to {@code peer}. */
+    public void requestFullPush(String peer) {
+        pusher.requestFull(peer);
+    }
+
+    boolean pushBusy(String peer) {
+        return pusher.busy(peer);
+    }
+
+    private void background(Mono<?> work) {
+        tasks.run(work, e -> log.warn("{}", e.getMessage()));
+    }
+
+    @Override
+    public void close() {
+        tasks.close();
+        pusher.close();
+    }
+}

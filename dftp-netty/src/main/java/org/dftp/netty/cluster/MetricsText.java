@@ -1,0 +1,90 @@
+package org.dftp.netty.cluster;
+
+import java.util.Map;
+import java.util.SortedMap;
+import org.dftp.core.cluster.ClusterState;
+import org.dftp.core.wire.NodeInfo;
+import org.dftp.netty.NodeMetrics;
+
+/**
+ * {@code GET /metrics} in the Prometheus text exposition format (version 0.0.4): the node's counters
+ * from {@link NodeMetrics} and gauges read from one store snapshot.
+ */
+final class MetricsText {
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final StringBuilder out = new StringBuilder(2048);
+
+    private MetricsText() {
+    }
+
+    static String render(ClusterState s, NodeMetrics m, Map<String, Long> updateLag,
+                         SortedMap<Integer, Long> mgmtResponses, long now) {
+        MetricsText t = new MetricsText();
+        t.help("dftp_peers", "gauge", "Peers this node knows.");
+        t.sample("dftp_peers", "", s.peers().size());
+        t.help("dftp_entries", "gauge", "Entries (files and directories) in this node's tree of the whole DFS.");
+        t.sample("dftp_entries", "", s.tree().size());
+
+        t.help("dftp_bytes_served_total", "counter", "Bytes of file content served, by where they came from.");
+        t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
+        t.sample("dftp_bytes_served_total", label("source", "proxied"), m.bytesServedProxied.sum());
+
+        t.help("dftp_http_responses_total", "counter", "Public HTTP responses by status code.");
+        m.responsesByStatus().forEach((code, n) -> t.sample("dftp_http_responses_total", label("code", code.toString()), n));
+        t.help("dftp_mgmt_responses_total", "counter", "Management API responses by status code.");
+        mgmtResponses.forEach((code, n) -> t.sample("dftp_mgmt_responses_total", label("code", code.toString()), n));
+
+        t.help("dftp_updates_received_total", "counter", "Updates received from peers.");
+        t.sample("dftp_updates_received_total", "", m.updatesReceived.sum());
+        t.help("dftp_updates_pushed_total", "counter", "Updates pushed to peers.");
+        t.sample("dftp_updates_pushed_total", "", m.updatesPushed.sum());
+        t.help("dftp_peers_removed_total", "counter", "Peers removed for not answering.");
+        t.sample("dftp_peers_removed_total", "", m.peersRemoved.sum());
+        t.help("dftp_peers_returned_total", "counter", "Removed peers that came back.");
+        t.sample("dftp_peers_returned_total", "", m.peersReturned.sum());
+
+        t.help("dftp_peer_update_lag_seconds", "gauge",
+                "Seconds between a peer's last update being made (its UpdateTime) and its arrival here.");
+        updateLag.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> t.sample("dftp_peer_update_lag_seconds", label("peer", e.getKey()), e.getValue()));
+        t.help("dftp_peer_update_age_seconds", "gauge", "Seconds since the last update received from each peer.");
+        t.help("dftp_peer_last_alive_age_seconds", "gauge", "Seconds since each peer was last heard from.");
+        for (NodeInfo p : s.peers().values()) {
+            if (p.lastUpdateReceived() > 0) {
+                t.sample("dftp_peer_update_age_seconds", label("peer", p.name()), Math.max(0, now - p.lastUpdateReceived()));
+            }
+        }
+        for (NodeInfo p : s.peers().values()) {
+            if (p.lastAlive() > 0) {
+                t.sample("dftp_peer_last_alive_age_seconds", label("peer", p.name()), Math.max(0, now - p.lastAlive()));
+            }
+        }
+        return t.out.toString();
+    }
+
+    private void help(String name, String type, String text) {
+        out.append("# HELP ").append(name).append(' ').append(text).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private void sample(String name, String labels, long value) {
+        out.append(name).append(labels).append(' ').append(value).append('\n');
+    }
+
+    /** One label, its value escaped as the format requires. */
+    static String label(String name, String value) {
+        StringBuilder sb = new StringBuilder(name.length() + value.length() + 5);
+        sb.append('{').append(name).append("=\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append("\"}").toString();
+    }
+}

@@ -15,6 +15,7 @@ import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpServer;
 import org.dftp.ftp.DfsFtpServer;
+import org.dftp.netty.cluster.ClusterServices;
 import org.dftp.ftp.FtpOptions;
 import org.dftp.netty.proxy.PeerAddresses;
 import org.dftp.netty.proxy.PeerFileStreams;
@@ -40,6 +41,7 @@ public final class DftpNode implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private PublicHttpServer http;
     private DfsFtpServer ftp;
+    private ClusterServices cluster;
 
     private DftpNode(NodeConfig config, DfsStore store, LocalRoot localRoot) {
         this.config = config;
@@ -95,6 +97,8 @@ public final class DftpNode implements AutoCloseable {
         started.add(http);
         log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
                 Transports.name());
+        cluster = ClusterServices.start(config, store, metrics, http.port());
+        started.add(cluster);
         if (config.ftpListen() != null) {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
@@ -104,14 +108,6 @@ public final class DftpNode implements AutoCloseable {
             ftp.start();
             started.add(ftp);
         }
-        updateSelf();
-    }
-
-    /** Our own addresses as peers must reach them: the actual ports when the flags asked for port 0. */
-    private void updateSelf() {
-        NodeInfo self = store.snapshot().self();
-        String publicAddr = shown(config.httpListen(), httpPort());
-        store.publish(new Event.SelfAddresses(publicAddr, self.mgmtAddr())).join();
     }
 
     private static String shown(HostPort flag, int actualPort) {
@@ -132,6 +128,15 @@ public final class DftpNode implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    public int mgmtPort() {
+        return cluster.mgmtPort();
+    }
+
+    /** The cluster services: membership, the peer client, joining. */
+    public ClusterServices cluster() {
+        return cluster;
     }
 
     /** The FTP port, or -1 when FTP is off. */

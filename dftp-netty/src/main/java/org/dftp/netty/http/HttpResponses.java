@@ -39,9 +39,14 @@ public final class HttpResponses {
         return sendFull(ctx, req, res);
     }
 
-    /** Sends a complete response; a HEAD request gets the headers of it and no body. */
+    /**
+     * Sends a complete response; a HEAD request gets the headers of it and no body. A {@code 304} gets
+     * no {@code Content-Length}: RFC 9110 8.6 allows only the length the {@code 200} would have had.
+     */
     public static ChannelFuture sendFull(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
-        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (res.status().code() != HttpResponseStatus.NOT_MODIFIED.code()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        }
         if (req != null && HttpMethod.HEAD.equals(req.method())) {
             res.content().clear();
         }

@@ -103,7 +103,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         if (raw.equals("/")) {
             greeting(ctx, req);
         } else if (raw.equals(FS)) {
-            redirect(ctx, req, "/fs/");
+            redirect(ctx, req, FS + "/" + query(req, uri));
         } else if (raw.startsWith(FS + "/")) {
             fs(ctx, req, uri, raw);
         } else if (raw.equals("/find") || raw.equals("/find/")) {
@@ -158,8 +158,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         Map<String, List<String>> q = uri.parameters();
         if (node.isDirectory()) {
             if (!raw.endsWith("/")) {
-                String query = req.uri().substring(uri.rawPath().length());
-                redirect(ctx, req, raw + "/" + query);
+                redirect(ctx, req, raw + "/" + query(req, uri));
                 return;
             }
             listing(ctx, req, path, node, q);
@@ -291,6 +290,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
                 io.netty.buffer.Unpooled.copiedBuffer(body, java.nio.charset.StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_UTF8);
         return res;
+    }
+
+    /** The request's query with its {@code ?}, or the empty string: kept across a redirect. */
+    private static String query(HttpRequest req, QueryStringDecoder uri) {
+        return req.uri().substring(uri.rawPath().length());
     }
 
     private static String param(Map<String, List<String>> q, String name) {

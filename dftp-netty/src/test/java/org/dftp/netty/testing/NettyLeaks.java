@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.util.ResourceLeakDetector;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -24,24 +25,33 @@ import org.slf4j.LoggerFactory;
  * buffer has been garbage-collected and a later allocation polls the detector's queue. So after each
  * test this collects garbage, allocates a few buffers to make the detector look, and fails if a report
  * was logged. Use it with {@code @ExtendWith(NettyLeaks.class)}; the surefire argLine runs the detector at
- * PARANOID, so every buffer is tracked.
+ * PARANOID, so every buffer is tracked. One collection after each test, and a thorough one after the
+ * class, when the test instances and whatever they held are unreachable.
  */
-public final class NettyLeaks implements BeforeEachCallback, AfterEachCallback {
+public final class NettyLeaks implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
     private static final Capture CAPTURE = install();
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        // Leaks of an earlier test in this JVM belong to that test, not to this one.
+        // A buffer leaked by an earlier test may only now have been collected: never drop its report.
         poke();
-        CAPTURE.drain();
+        failOn(CAPTURE.drain(), "before " + context.getDisplayName() + " (an earlier test leaked)");
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<String> leaks = collect(3);
+        failOn(collect(1), "during " + context.getDisplayName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // The test instances are gone now, and with them whatever they still referenced.
+        failOn(collect(3), "in " + context.getDisplayName());
+    }
+
+    private static void failOn(List<String> leaks, String when) {
         if (!leaks.isEmpty()) {
-            fail("Netty reported " + leaks.size() + " leak(s) during " + context.getDisplayName() + ":\n"
-                    + String.join("\n", leaks));
+            fail("Netty reported " + leaks.size() + " leak(s) " + when + ":\n" + String.join("\n", leaks));
         }
     }
 

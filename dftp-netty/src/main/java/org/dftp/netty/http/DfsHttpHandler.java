@@ -98,12 +98,12 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        QueryStringDecoder uri = new QueryStringDecoder(RequestTarget.ascii(req.uri()));
         String raw = uri.rawPath();
         if (raw.equals("/")) {
             greeting(ctx, req);
         } else if (raw.equals(FS)) {
-            redirect(ctx, req, FS + "/" + query(req, uri));
+            redirect(ctx, req, FS + "/" + query(uri));
         } else if (raw.startsWith(FS + "/")) {
             fs(ctx, req, uri, raw);
         } else if (raw.equals("/find") || raw.equals("/find/")) {
@@ -158,7 +158,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         Map<String, List<String>> q = uri.parameters();
         if (node.isDirectory()) {
             if (!raw.endsWith("/")) {
-                redirect(ctx, req, raw + "/" + query(req, uri));
+                redirect(ctx, req, raw + "/" + query(uri));
                 return;
             }
             listing(ctx, req, path, node, q);
@@ -293,8 +293,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The request's query with its {@code ?}, or the empty string: kept across a redirect. */
-    private static String query(HttpRequest req, QueryStringDecoder uri) {
-        return req.uri().substring(uri.rawPath().length());
+    private static String query(QueryStringDecoder uri) {
+        return uri.uri().substring(uri.rawPath().length());
     }
 
     private static String param(Map<String, List<String>> q, String name) {

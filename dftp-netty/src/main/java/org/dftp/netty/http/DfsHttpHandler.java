@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -51,6 +52,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     private static final String FS = "/fs";
     private static final int MAX_HOPS_PARAM = 100;
+    /** Largest body of a refused request that is read and dropped to keep the connection. */
+    private static final long MAX_SKIPPED_BODY = 64 * 1024;
 
     private final DfsHttpContext context;
     private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
@@ -95,6 +98,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
             FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            if (bodyNotWorthReading(req)) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
@@ -111,6 +117,17 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else {
             HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + Html.escape(raw) + "` not found\n");
         }
+    }
+
+    /**
+     * Whether a request we refuse announces a body we should not wait for: one held back for
+     * {@code 100-continue} never comes (and the decoder would take the next request for it), and a large
+     * or open-ended one is not worth reading only to drop it. Closing after the answer ends both.
+     * A small body is read and dropped, and the connection serves on.
+     */
+    private static boolean bodyNotWorthReading(HttpRequest req) {
+        return HttpUtil.is100ContinueExpected(req) || HttpUtil.isTransferEncodingChunked(req)
+                || HttpUtil.getContentLength(req, 0L) > MAX_SKIPPED_BODY;
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, HttpRequest req, Throwable cause) {

@@ -60,10 +60,11 @@ public final class HttpResponses {
 
     /**
      * Sets the keep-alive headers of a response whose body follows separately; returns whether the
-     * connection stays open after it.
+     * connection stays open after it. A response that already says {@code Connection: close} closes.
      */
     public static boolean prepare(HttpRequest req, HttpResponse res) {
         boolean keepAlive = req != null && HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess()
+                && !res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
                 && res.status().code() != HttpResponseStatus.BAD_REQUEST.code()
                 && (HttpUtil.isContentLengthSet(res) || HttpUtil.isTransferEncodingChunked(res)
                 || res.status().code() == 304 || res.status().code() == 204);

@@ -59,6 +59,11 @@ public final class RawClient implements AutoCloseable {
         return RawResponse.read(in, method);
     }
 
+    /** The status line and headers of the next response; its body is left in {@link #input()}. */
+    public RawResponse readHead() throws IOException {
+        return RawResponse.readHead(in);
+    }
+
     public InputStream input() {
         return in;
     }

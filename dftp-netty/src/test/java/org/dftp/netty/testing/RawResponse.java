@@ -41,6 +41,15 @@ public record RawResponse(int status, Map<String, List<String>> headers, byte[] 
      * @return null when the stream ends before a status line starts
      */
     public static RawResponse read(InputStream in, String method) throws IOException {
+        return read(in, method, true);
+    }
+
+    /** Reads the status line and headers of the next response and leaves its body in {@code in}. */
+    public static RawResponse readHead(InputStream in) throws IOException {
+        return read(in, "HEAD", false);
+    }
+
+    private static RawResponse read(InputStream in, String method, boolean withBody) throws IOException {
         String statusLine = line(in, true);
         if (statusLine == null) {
             return null;
@@ -64,7 +73,7 @@ public record RawResponse(int status, Map<String, List<String>> headers, byte[] 
         if (chunked && cl != null) {
             throw new IOException("both Transfer-Encoding and Content-Length in a response");
         }
-        if ("HEAD".equals(method) || status / 100 == 1 || status == 204 || status == 304) {
+        if (!withBody || "HEAD".equals(method) || status / 100 == 1 || status == 204 || status == 304) {
             return new RawResponse(status, headers, new byte[0], chunked);
         }
         if (chunked) {

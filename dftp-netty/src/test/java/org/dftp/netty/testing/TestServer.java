@@ -84,6 +84,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded: a loop that spins never terminates, and must fail the test, not hang the build.
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

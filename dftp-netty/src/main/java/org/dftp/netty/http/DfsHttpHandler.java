@@ -263,7 +263,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
-     * listings), chunked otherwise, pulled piece by piece as the socket drains.
+     * listings), chunked otherwise, pulled piece by piece as the socket drains. An HTTP/1.0 client knows
+     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection.
      */
     private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
         ByteBuf first = body.readChunk(ctx.alloc());
@@ -275,8 +276,10 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        HttpUtil.setTransferEncodingChunked(res, true);
-        boolean keepAlive = HttpResponses.prepare(req, res);
+        if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+            HttpUtil.setTransferEncodingChunked(res, true);
+        }
+        boolean keepAlive = HttpResponses.prepare(req, res); // false without a length or chunks: ends with a close
         ChannelFuture last;
         if (HttpMethod.HEAD.equals(req.method())) {
             first.release();

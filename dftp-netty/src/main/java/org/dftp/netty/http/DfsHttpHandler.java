@@ -104,7 +104,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(RequestTarget.ascii(req.uri()));
+        QueryStringDecoder uri = new QueryStringDecoder(RequestTarget.ascii(RequestTarget.originForm(req.uri())));
         String raw = uri.rawPath();
         if (raw.equals("/")) {
             greeting(ctx, req);

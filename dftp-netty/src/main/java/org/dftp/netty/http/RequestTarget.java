@@ -43,6 +43,33 @@ final class RequestTarget {
         return b.toString();
     }
 
+    /**
+     * The origin form ({@code /path?query}) of a request target. RFC 9112 3.2.2 makes a server accept the
+     * absolute form too ({@code http://host:port/path?query}), which proxies and some clients send; its
+     * scheme and authority are dropped, since the Host header says the same and this server has one host.
+     */
+    static String originForm(String target) {
+        int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
+        if (scheme <= 0 || !target.regionMatches(true, 0, "http", 0, 4)) {
+            return target;
+        }
+        String afterScheme = target.substring(scheme + 3);
+        int path = indexOfAny(afterScheme, "/?#");
+        if (path < 0) {
+            return "/";
+        }
+        return afterScheme.charAt(path) == '/' ? afterScheme.substring(path) : "/" + afterScheme.substring(path);
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void percent(StringBuilder b, int octet) {
         b.append('%').append(HEX[octet >> 4]).append(HEX[octet & 15]);
     }

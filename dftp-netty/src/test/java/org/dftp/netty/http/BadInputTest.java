@@ -102,7 +102,10 @@ class BadInputTest {
             "/fs/link.txt?format=txt",
             "/find/?prefix=../outside",
             "/find/?prefix=%2e%2e",
-            "/find/?prefix=/somedir/%00"})
+            "/find/?prefix=/somedir/%00",
+            "http://node/fs/../outside/secret.txt",
+            "http://node/fs/%2e%2e/outside/secret.txt",
+            "http://node/fs/link.txt"})
     void pathEscapeIsRefusedAndNothingFromOutsideTheRootIsSent(String uri) {
         for (String method : List.of("GET", "HEAD")) {
             RawResponse res = http.request(method, uri);

@@ -95,9 +95,13 @@ public final class Main implements Callable<Integer> {
         System.exit(run(args, new PrintWriter(System.err, true)));
     }
 
-    /** Parses and runs; returns the exit code. Separate from {@link #main} so tests can call it. */
+    /**
+     * Parses and runs; returns the exit code. Separate from {@link #main} so tests can call it. The usage
+     * of {@code --help} goes to {@code err} as well, where Go's flag package writes it.
+     */
     static int run(String[] args, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(err);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
             err.println("dftp: " + ex.getMessage() + " (see dftp --help)");

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -51,6 +52,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     private static final String FS = "/fs";
     private static final int MAX_HOPS_PARAM = 100;
+    /** Largest body of a refused request that is read and dropped to keep the connection. */
+    private static final long MAX_SKIPPED_BODY = 64 * 1024;
 
     private final DfsHttpContext context;
     private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
@@ -95,15 +98,18 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
             FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            if (bodyNotWorthReading(req)) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        QueryStringDecoder uri = new QueryStringDecoder(RequestTarget.ascii(RequestTarget.originForm(req.uri())));
         String raw = uri.rawPath();
         if (raw.equals("/")) {
             greeting(ctx, req);
         } else if (raw.equals(FS)) {
-            redirect(ctx, req, "/fs/");
+            redirect(ctx, req, FS + "/" + query(uri));
         } else if (raw.startsWith(FS + "/")) {
             fs(ctx, req, uri, raw);
         } else if (raw.equals("/find") || raw.equals("/find/")) {
@@ -111,6 +117,17 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else {
             HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + UrlPaths.escape(raw) + "` not found\n");
         }
+    }
+
+    /**
+     * Whether a request we refuse announces a body we should not wait for: one held back for
+     * {@code 100-continue} never comes (and the decoder would take the next request for it), and a large
+     * or open-ended one is not worth reading only to drop it. Closing after the answer ends both.
+     * A small body is read and dropped, and the connection serves on.
+     */
+    private static boolean bodyNotWorthReading(HttpRequest req) {
+        return HttpUtil.is100ContinueExpected(req) || HttpUtil.isTransferEncodingChunked(req)
+                || HttpUtil.getContentLength(req, 0L) > MAX_SKIPPED_BODY;
     }
 
     private void rejectMalformed(ChannelHandlerContext ctx, HttpRequest req, Throwable cause) {
@@ -158,8 +175,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         Map<String, List<String>> q = uri.parameters();
         if (node.isDirectory()) {
             if (!raw.endsWith("/")) {
-                String query = req.uri().substring(uri.rawPath().length());
-                redirect(ctx, req, raw + "/" + query);
+                redirect(ctx, req, raw + "/" + query(uri));
                 return;
             }
             listing(ctx, req, path, node, q);
@@ -247,7 +263,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
-     * listings), chunked otherwise, pulled piece by piece as the socket drains.
+     * listings), chunked otherwise, pulled piece by piece as the socket drains. An HTTP/1.0 client knows
+     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection.
      */
     private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
         ByteBuf first = body.readChunk(ctx.alloc());
@@ -259,8 +276,10 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        HttpUtil.setTransferEncodingChunked(res, true);
-        boolean keepAlive = HttpResponses.prepare(req, res);
+        if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
+            HttpUtil.setTransferEncodingChunked(res, true);
+        }
+        boolean keepAlive = HttpResponses.prepare(req, res); // false without a length or chunks: ends with a close
         ChannelFuture last;
         if (HttpMethod.HEAD.equals(req.method())) {
             first.release();
@@ -291,6 +310,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
                 io.netty.buffer.Unpooled.copiedBuffer(body, java.nio.charset.StandardCharsets.UTF_8));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpResponses.TEXT_UTF8);
         return res;
+    }
+
+    /** The request's query with its {@code ?}, or the empty string: kept across a redirect. */
+    private static String query(QueryStringDecoder uri) {
+        return uri.uri().substring(uri.rawPath().length());
     }
 
     private static String param(Map<String, List<String>> q, String name) {

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.stream.ChunkedNioFile;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
@@ -89,6 +88,8 @@ final class FileResponder {
             } else {
                 handedOver = true;
                 last = writeBody(ctx, ch, range);
+                // The headers promised every byte: a body that fails half-way can only end with the connection.
+                last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 long sent = range.length();
                 last.addListener(f -> {
                     if (f.isSuccess()) {
@@ -120,7 +121,7 @@ final class FileResponder {
             ctx.write(new GuardedFileRegion(ch, range.start(), range.length()));
             return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        return ctx.writeAndFlush(new HttpChunkedInput(new ChunkedNioFile(ch, range.start(), range.length(), CHUNK)));
+        return ctx.writeAndFlush(new HttpChunkedInput(new GuardedChunkedFile(ch, range.start(), range.length(), CHUNK)));
     }
 
     private static FullHttpResponse readSmall(ChannelHandlerContext ctx, FileChannel ch, HttpResponseStatus status,

@@ -14,6 +14,8 @@ final class FindBody extends BodySource {
 
     private final TreeWalker walker;
     private final Glob glob;
+    /** The piece being built: encoded into the buffer once per piece, not twice per entry. */
+    private final StringBuilder lines = new StringBuilder(CHUNK + 512);
 
     FindBody(TreeWalker walker, Glob glob) {
         this.walker = walker;
@@ -22,16 +24,19 @@ final class FindBody extends BodySource {
 
     @Override
     protected boolean fill(ByteBuf out) {
+        lines.setLength(0);
         int scanned = 0;
-        while (out.writerIndex() < CHUNK && scanned++ < SCAN_BUDGET) {
+        boolean done = false;
+        while (lines.length() < CHUNK && scanned++ < SCAN_BUDGET) {
             if (!walker.advance()) {
-                return true;
+                done = true;
+                break;
             }
             if (glob == null || glob.matches(walker.node().name(), walker.path())) {
-                out.writeCharSequence(walker.path(), StandardCharsets.UTF_8);
-                out.writeByte('\n');
+                lines.append(walker.path()).append('\n');
             }
         }
-        return false;
+        out.writeCharSequence(lines, StandardCharsets.UTF_8);
+        return done;
     }
 }

@@ -41,9 +41,14 @@ public final class HttpResponses {
         return sendFull(ctx, req, res);
     }
 
-    /** Sends a complete response; a HEAD request gets the headers of it and no body. */
+    /**
+     * Sends a complete response; a HEAD request gets the headers of it and no body. A {@code 304} gets
+     * no {@code Content-Length}: RFC 9110 8.6 allows only the length the {@code 200} would have had.
+     */
     public static ChannelFuture sendFull(ChannelHandlerContext ctx, HttpRequest req, FullHttpResponse res) {
-        HttpUtil.setContentLength(res, res.content().readableBytes());
+        if (res.status().code() != HttpResponseStatus.NOT_MODIFIED.code()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        }
         if (req != null && HttpMethod.HEAD.equals(req.method())) {
             res.content().clear();
         }
@@ -57,10 +62,11 @@ public final class HttpResponses {
 
     /**
      * Sets the keep-alive headers of a response whose body follows separately; returns whether the
-     * connection stays open after it.
+     * connection stays open after it. A response that already says {@code Connection: close} closes.
      */
     public static boolean prepare(HttpRequest req, HttpResponse res) {
         boolean keepAlive = req != null && HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess()
+                && !res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
                 && res.status().code() != HttpResponseStatus.BAD_REQUEST.code()
                 && (HttpUtil.isContentLengthSet(res) || HttpUtil.isTransferEncodingChunked(res)
                 || res.status().code() == 304 || res.status().code() == 204);

@@ -18,6 +18,8 @@ import org.dftp.core.tree.DfsNode;
 final class ListingBody extends BodySource {
     enum Format { HTML, JSON }
 
+    /** The original ended every row with CRLF, the parent row included (fixtures/go-dftp/listing-*.html). */
+    private static final String EOL = "\r\n";
     private static final int NAME_WIDTH = 54;
     private static final int SIZE_WIDTH = 20;
     private static final DateTimeFormatter ROW_TIME =
@@ -67,7 +69,7 @@ final class ListingBody extends BodySource {
         b.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Index of ").append(title)
                 .append("</title></head><body><h1>Index of ").append(title).append("</h1><hr/><pre>");
         if (!dir.isRoot()) {
-            b.append("<a href=\"../\">../</a>\n");
+            b.append("<a href=\"../\">../</a>").append(EOL);
         }
     }
 
@@ -85,7 +87,7 @@ final class ListingBody extends BodySource {
         } else {
             b.append(" <a href=\"").append(href).append("?format=txt\" title=\"view as plain text\">txt</a>   ");
         }
-        b.append(UrlPaths.escape(String.valueOf(n.owner()))).append('\n');
+        b.append(UrlPaths.escape(String.valueOf(n.owner()))).append(EOL);
     }
 
     private static void jsonRow(StringBuilder b, DfsNode n, boolean first) {

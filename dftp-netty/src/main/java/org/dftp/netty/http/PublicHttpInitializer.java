@@ -1,8 +1,8 @@
 package org.dftp.netty.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
  * </ol>
+ * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
-public final class PublicHttpInitializer extends ChannelInitializer<SocketChannel> {
+public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final String CODEC = "http-codec";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
@@ -42,7 +43,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<SocketChanne
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)

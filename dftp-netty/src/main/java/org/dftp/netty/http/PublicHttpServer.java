@@ -4,6 +4,12 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import org.dftp.netty.HostPort;
@@ -17,12 +23,16 @@ public final class PublicHttpServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Binds and starts serving on the given event loops; blocks until bound (call it off the loops). */
+    /**
+     * Binds and starts serving on the given event loops; blocks until bound (call it off the loops).
+     * The server channel matches the loops' transport, so an embedder (or a test) may pass NIO loops
+     * on a machine where {@link Transports} picked epoll.
+     */
     public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
                                          DfsHttpContext context) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(Transports.serverChannel())
+                .channel(serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -30,6 +40,18 @@ public final class PublicHttpServer implements AutoCloseable {
                 .childHandler(new PublicHttpInitializer(context));
         Channel ch = b.bind(listen.bindAddress()).sync().channel();
         return new PublicHttpServer(ch);
+    }
+
+    private static Class<? extends ServerChannel> serverChannel(EventLoopGroup loops) {
+        if (loops instanceof IoEventLoopGroup io) {
+            if (io.isIoType(NioIoHandler.class)) {
+                return NioServerSocketChannel.class;
+            }
+            if (io.isIoType(EpollIoHandler.class)) {
+                return EpollServerSocketChannel.class;
+            }
+        }
+        return Transports.serverChannel();
     }
 
     public int port() {

@@ -1,0 +1,239 @@
+package org.dftp.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.dftp.core.DfsPath;
+import org.dftp.netty.testing.NettyLeaks;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: Go's four flag spellings, the defaults of PROTOCOL.md, {@code --help}, and one line
+ * plus exit code 2 for every mistake. Failing cases go through {@link Main#run}, which never gets as far
+ * as starting a node; the success path parses into a {@link NodeConfig} and starts a {@link DftpNode}.
+ */
+@ExtendWith(NettyLeaks.class)
+class MainTest {
+    @TempDir
+    Path dir;
+
+    /** Go's flag package takes each of these. */
+    enum Spelling {
+        DASH_SPACE, DASH_EQUALS, DOUBLE_DASH_SPACE, DOUBLE_DASH_EQUALS;
+
+        void add(List<String> args, String flag, String value) {
+            switch (this) {
+                case DASH_SPACE -> args.addAll(List.of("-" + flag, value));
+                case DASH_EQUALS -> args.add("-" + flag + "=" + value);
+                case DOUBLE_DASH_SPACE -> args.addAll(List.of("--" + flag, value));
+                default -> args.add("--" + flag + "=" + value);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DASH_SPACE", "DASH_EQUALS", "DOUBLE_DASH_SPACE", "DOUBLE_DASH_EQUALS"})
+    void everyFlagIsTakenInEachOfGosFourSpellings(Spelling spelling) throws IOException {
+        List<String> args = new ArrayList<>();
+        spelling.add(args, "dfsroot", dir.toString());
+        spelling.add(args, "dfsmount", "x/y");
+        spelling.add(args, "cluster-name", "c1");
+        spelling.add(args, "node-name", "n1");
+        spelling.add(args, "http-listen", "127.0.0.1:7050");
+        spelling.add(args, "http-mgmt-listen", "[::1]:7051");
+        spelling.add(args, "ftp-listen", ":2200");
+        spelling.add(args, "multicast-discovery-addr", "224.0.0.10:7000");
+        spelling.add(args, "ftp-passive-ports", "30000-30100");
+        spelling.add(args, "ftp-passive-address", "10.0.0.1");
+        spelling.add(args, "ftp-max-connections", "5");
+        spelling.add(args, "ftp-idle-timeout", "90s");
+        spelling.add(args, "full-update-interval", "2h");
+        spelling.add(args, "ping-interval", "500ms");
+        spelling.add(args, "ping-failures", "7");
+        NodeConfig c = config(args.toArray(new String[0]));
+        assertEquals(dir, c.dfsRoot());
+        assertEquals(DfsPath.of("x/y"), c.dfsMount());
+        assertEquals("c1", c.clusterName());
+        assertEquals("n1", c.nodeName());
+        assertEquals(new HostPort("127.0.0.1", 7050), c.httpListen());
+        assertEquals(new HostPort("::1", 7051), c.mgmtListen());
+        assertEquals(new HostPort("", 2200), c.ftpListen());
+        assertEquals(new HostPort("224.0.0.10", 7000), c.multicastDiscovery());
+        assertEquals("30000-30100", c.ftpPassivePorts());
+        assertEquals("10.0.0.1", c.ftpPassiveAddress());
+        assertEquals(5, c.ftpMaxConnections());
+        assertEquals(Duration.ofSeconds(90), c.ftpIdleTimeout());
+        assertEquals(Duration.ofHours(2), c.fullUpdateInterval());
+        assertEquals(Duration.ofMillis(500), c.pingInterval());
+        assertEquals(7, c.pingFailures());
+    }
+
+    @Test
+    void defaultsAreThoseOfTheOriginal() throws IOException {
+        NodeConfig c = config("-dfsroot", dir.toString());
+        assertEquals("dftp", c.clusterName());
+        assertEquals(DfsPath.ROOT, c.dfsMount());
+        assertEquals(NodeNames.hostName(), c.nodeName());
+        assertEquals(HostPort.parse(":7040"), c.httpListen());
+        assertEquals(HostPort.parse(":7041"), c.mgmtListen());
+        assertEquals(HostPort.parse(":2121"), c.ftpListen());
+        assertEquals(HostPort.parse("224.0.0.9:7041"), c.multicastDiscovery());
+        assertNull(c.ftpPassivePorts());
+        assertNull(c.ftpPassiveAddress());
+        assertEquals(64, c.ftpMaxConnections());
+        assertEquals(Duration.ofMinutes(5), c.ftpIdleTimeout());
+        assertEquals(Duration.ofHours(1), c.fullUpdateInterval());
+        assertEquals(Duration.ofSeconds(10), c.pingInterval());
+        assertEquals(3, c.pingFailures());
+        assertEquals(NodeConfig.defaults(NodeNames.hostName(), dir), c);
+    }
+
+    @Test
+    void emptyAddressesSwitchFtpAndDiscoveryOff() throws IOException {
+        NodeConfig c = config("-dfsroot=" + dir, "-ftp-listen=", "-multicast-discovery-addr", "");
+        assertNull(c.ftpListen());
+        assertNull(c.multicastDiscovery());
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDescriptionAndExitsZero() {
+        StringWriter out = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"--help"}, new PrintWriter(out, true)));
+        String help = out.toString().replaceAll("\\s+", " ");
+        int flags = 0;
+        for (Field f : Main.class.getDeclaredFields()) {
+            Option o = f.getAnnotation(Option.class);
+            if (o == null) {
+                continue;
+            }
+            flags++;
+            String longest = o.names()[o.names().length - 1];
+            assertTrue(help.contains(longest) || help.contains(o.names()[0]), "help lacks " + longest);
+            String description = o.description()[0].replaceAll("\\s+", " ");
+            String firstWords = description.substring(0, Math.min(30, description.length()));
+            assertTrue(help.contains(firstWords), "help lacks the description of " + longest + ": " + firstWords);
+        }
+        assertTrue(flags >= 16, "all flags counted: " + flags);
+        for (String original : List.of("-http-listen", "-http-mgmt-listen", "-ftp-listen", "-multicast-discovery-addr",
+                "-cluster-name", "-node-name", "-dfsroot", "-dfsmount")) {
+            assertTrue(help.contains(original + ","), "the original's flag " + original + " is listed");
+        }
+        for (String shownDefault : List.of("\":7040\"", "\":7041\"", "\":2121\"", "\"224.0.0.9:7041\"", "\"dftp\"")) {
+            assertTrue(help.contains(shownDefault), "help shows the default " + shownDefault);
+        }
+    }
+
+    @Test
+    void shortHelpFlagsWorkToo() {
+        for (String h : List.of("-h", "-help")) {
+            StringWriter out = new StringWriter();
+            assertEquals(0, Main.run(new String[] {h}, new PrintWriter(out, true)));
+            assertTrue(out.toString().contains("-dfsroot"));
+        }
+    }
+
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                Arguments.of(List.of(), "-dfsroot is required"),
+                Arguments.of(List.of("-dfsroot="), "-dfsroot is required"),
+                Arguments.of(List.of("-dfsroot"), "Missing required parameter"),
+                Arguments.of(List.of("-nope=1", "-dfsroot={dir}"), "Unknown option: '-nope=1'"),
+                Arguments.of(List.of("--dfsroot={dir}", "stray"), "stray"),
+                Arguments.of(List.of("-dfsroot={dir}/missing"), "is not a directory"),
+                Arguments.of(List.of("-dfsroot={dir}/file.txt"), "is not a directory"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ping-interval=10"), "-ping-interval: '10' is not a duration"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ping-interval=abc"), "-ping-interval"),
+                Arguments.of(List.of("-dfsroot={dir}", "-full-update-interval=0s"), "-full-update-interval"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-idle-timeout=-5s"), "-ftp-idle-timeout"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-idle-timeout=1d"), "-ftp-idle-timeout"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-listen=7040"), "-http-listen: '7040' is not host:port"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-listen=host:99999"), "-http-listen"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-listen=::1:7040"), "-http-listen"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-mgmt-listen=:abc"), "-http-mgmt-listen"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-listen=:-1"), "-ftp-listen"),
+                Arguments.of(List.of("-dfsroot={dir}", "-multicast-discovery-addr=nope"), "-multicast-discovery-addr"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-max-connections=abc"), "'abc' is not an int"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-max-connections=0"), "-ftp-max-connections"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ping-failures=0"), "-ping-failures"),
+                Arguments.of(List.of("-dfsroot={dir}", "-node-name="), "-node-name must not be empty"),
+                Arguments.of(List.of("-dfsroot={dir}", "-node-name=(multiple)"), "-node-name"),
+                Arguments.of(List.of("-dfsroot={dir}", "-node-name=a/b"), "-node-name"),
+                Arguments.of(List.of("-dfsroot={dir}", "-cluster-name= "), "-cluster-name"),
+                Arguments.of(List.of("-dfsroot={dir}", "-dfsmount=../x"), "-dfsmount"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void mistakeIsOneLineOnStderrAndExitCode2(List<String> args, String expected) throws IOException {
+        Files.writeString(dir.resolve("file.txt"), "not a directory");
+        String[] argv = args.stream().map(a -> a.replace("{dir}", dir.toString())).toArray(String[]::new);
+        StringWriter err = new StringWriter();
+        assertEquals(Main.EXIT_USAGE, Main.run(argv, new PrintWriter(err, true)));
+        String text = err.toString();
+        assertTrue(text.endsWith("\n"), text);
+        assertEquals(1, text.split("\n").length, "one line: " + text);
+        assertTrue(text.startsWith("dftp: "), text);
+        assertTrue(text.contains(expected), text);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
+    }
+
+    @Test
+    void unreadableDfsrootIsOneLineAndExitCode2() throws IOException {
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        assertTrue(locked.toFile().setReadable(false, false) && locked.toFile().setExecutable(false, false));
+        try {
+            Assumptions.assumeFalse(Files.isReadable(locked), "running as root: permission bits do not stop us");
+            StringWriter err = new StringWriter();
+            assertEquals(Main.EXIT_USAGE, Main.run(new String[] {"-dfsroot=" + locked}, new PrintWriter(err, true)));
+            assertEquals("dftp: -dfsroot " + locked + " is not readable\n", err.toString());
+        } finally {
+            locked.toFile().setReadable(true, false);
+            locked.toFile().setExecutable(true, false);
+        }
+    }
+
+    @Test
+    void parsedFlagsStartANodeThatServes() throws Exception {
+        Files.writeString(dir.resolve("test.txt"), "Hello from dftp ga!\n");
+        NodeConfig c = config("-dfsroot", dir.toString(), "-node-name=ga", "-http-listen=127.0.0.1:0",
+                "-http-mgmt-listen=127.0.0.1:0", "-ftp-listen=", "-multicast-discovery-addr=");
+        try (DftpNode node = DftpNode.start(c)) {
+            HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.httpPort() + "/fs/test.txt")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, res.statusCode());
+            assertEquals("Hello from dftp ga!\n", res.body());
+        }
+    }
+
+    private static NodeConfig config(String... args) throws IOException {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main.toConfig();
+    }
+}

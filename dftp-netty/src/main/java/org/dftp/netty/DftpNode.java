@@ -83,8 +83,10 @@ public final class DftpNode implements AutoCloseable {
         long t1 = System.nanoTime();
         store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
         long t2 = System.nanoTime();
-        log.info("Scanner: local scan finished, {} file(s) found (scan {} ms, index {} ms)", r.files(),
-                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+        // The original's line, word for word: users and scripts grep for it.
+        log.info("Scanner: local scan finished, {} file(s) found", r.files());
+        log.info("Scanner: {} entries read in {} ms, indexed in {} ms", r.changes().size(), (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000);
     }
 
     private void listen() throws InterruptedException, IOException {

@@ -71,26 +71,24 @@ public final class DfsPath implements Comparable<DfsPath> {
     }
 
     /**
-     * The raw path of a URL (before the query), percent-encoded. A {@code %2F} inside a segment is
-     * refused rather than decoded, since it would turn into a separator the client did not write.
+     * The raw path of a URL (before the query), percent-encoded ASCII, as an HTTP front end passes it on.
+     * Any other character is taken as Unicode and encoded as UTF-8 before decoding. A {@code %2F} inside
+     * a segment is refused rather than decoded, since it would turn into a separator the client did not
+     * write.
      */
     public static DfsPath fromUri(String rawPath) {
-        if (rawPath.indexOf('%') < 0) {
+        if (rawPath.indexOf('%') < 0 && isAscii(rawPath)) {
             return of(rawPath);
         }
         if (rawPath.length() > 3 * MAX_PATH_BYTES) {
             throw new BadPathException("path too long");
         }
-        // At most 3 bytes per char: a percent escape shrinks, a raw BMP char takes up to 3, a pair 4 for 2.
-        ByteBuffer bytes = ByteBuffer.allocate(3 * rawPath.length());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
             if (c == '%') {
-                if (i + 2 >= rawPath.length()) {
-                    throw new BadPathException("bad percent-encoding");
-                }
-                int hi = Character.digit(rawPath.charAt(i + 1), 16);
-                int lo = Character.digit(rawPath.charAt(i + 2), 16);
+                int hi = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 2), 16) : -1;
                 if (hi < 0 || lo < 0) {
                     throw new BadPathException("bad percent-encoding");
                 }
@@ -98,27 +96,28 @@ public final class DfsPath implements Comparable<DfsPath> {
                 if (b == '/') {
                     throw new BadPathException("encoded slash in path");
                 }
-                bytes.put((byte) b);
+                bytes.write(b);
                 i += 2;
             } else if (c < 0x80) {
-                bytes.put((byte) c);
+                bytes.write(c);
             } else {
-                // Raw non-ASCII in a request line: take its UTF-8 form, as browsers would have sent it.
-                // A lone surrogate has no UTF-8 form; String.getBytes would quietly turn it into '?'.
-                int cp = rawPath.codePointAt(i);
-                if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) { // not part of a pair
+                // Not from the wire (an HTTP front end hands over ASCII): an embedder's Unicode, as UTF-8.
+                boolean pair = Character.isHighSurrogate(c) && i + 1 < rawPath.length()
+                        && Character.isLowSurrogate(rawPath.charAt(i + 1));
+                if (!pair && Character.isSurrogate(c)) {
                     throw new BadPathException("path is not valid UTF-16");
                 }
-                putUtf8(bytes, cp);
-                i += Character.charCount(cp) - 1;
+                int end = pair ? i + 2 : i + 1;
+                String ch = rawPath.substring(i, end);
+                bytes.writeBytes(ch.getBytes(StandardCharsets.UTF_8));
+                i = end - 1;
             }
         }
-        bytes.flip();
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes);
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()));
             return of(chars.toString());
         } catch (CharacterCodingException e) {
             // The JDK decoder rejects overlong forms too, so %C0%AE never becomes a dot.
@@ -126,18 +125,13 @@ public final class DfsPath implements Comparable<DfsPath> {
         }
     }
 
-    private static void putUtf8(ByteBuffer out, int cp) {
-        if (cp < 0x800) {
-            out.put((byte) (0xc0 | cp >> 6));
-        } else if (cp < 0x10000) {
-            out.put((byte) (0xe0 | cp >> 12));
-            out.put((byte) (0x80 | cp >> 6 & 0x3f));
-        } else {
-            out.put((byte) (0xf0 | cp >> 18));
-            out.put((byte) (0x80 | cp >> 12 & 0x3f));
-            out.put((byte) (0x80 | cp >> 6 & 0x3f));
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
         }
-        out.put((byte) (0x80 | cp & 0x3f));
+        return true;
     }
 
     private static void checkSegment(String segment) {

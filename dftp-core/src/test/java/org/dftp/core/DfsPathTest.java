@@ -257,4 +257,11 @@ class DfsPathTest {
         assertFalse(p.startsWith(DfsPath.of("/abc/d/e")));
         assertThrows(IllegalArgumentException.class, () -> p.relativeTo(DfsPath.of("/ab")));
     }
+
+    @org.junit.jupiter.api.Test
+    void fromUriTakesUnicodeMixedWithEscapesWithoutOverflowing() {
+        // Many multi-byte characters and an escape: the decoded bytes outgrow the string's length.
+        String name = "\u00e9\u00fc\u4e2d\u6587".repeat(20);
+        org.junit.jupiter.api.Assertions.assertEquals("/" + name + "A", DfsPath.fromUri("/" + name + "%41").toString());
+    }
 }

@@ -269,12 +269,12 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
         ByteBuf first = body.readChunk(ctx.alloc());
         if (body.isEndOfInput()) {
-            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, first);
+            FullHttpResponse res = HttpResponses.full(HttpResponseStatus.OK, first);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
-        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpResponse res = HttpResponses.head(HttpResponseStatus.OK);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
             HttpUtil.setTransferEncodingChunked(res, true);

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -24,7 +23,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Date;
 import org.dftp.core.local.LocalFile;
 import org.dftp.netty.NodeMetrics;
 
@@ -56,15 +54,15 @@ final class FileResponder {
             HttpHeaders h = req.headers();
 
             if (Conditionals.notModified(h, etag, mtime)) {
-                HttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+                HttpResponse res = HttpResponses.full(HttpResponseStatus.NOT_MODIFIED, io.netty.buffer.Unpooled.EMPTY_BUFFER);
                 setValidators(res, etag, mtime);
                 return HttpResponses.sendFull(ctx, req, (FullHttpResponse) res);
             }
             ByteRange range = Conditionals.rangeApplies(h, etag, mtime)
                     ? ByteRange.parse(h.get(HttpHeaderNames.RANGE), size) : ByteRange.whole(size);
             if (!range.satisfiable()) {
-                FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+                FullHttpResponse res = HttpResponses.full(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        io.netty.buffer.Unpooled.EMPTY_BUFFER);
                 res.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
                 res.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
                 return HttpResponses.sendFull(ctx, req, res);
@@ -78,7 +76,7 @@ final class FileResponder {
                 metrics.bytesServedLocal.add(range.length());
                 return HttpResponses.sendFull(ctx, req, res);
             }
-            HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+            HttpResponse res = HttpResponses.head(status);
             describe(res, contentType, etag, mtime, range, size);
             boolean keepAlive = HttpResponses.prepare(req, res);
             ctx.write(res);
@@ -137,7 +135,7 @@ final class FileResponder {
                 }
                 pos += n;
             }
-            return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+            return HttpResponses.full(status, buf);
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e;
@@ -158,7 +156,7 @@ final class FileResponder {
 
     private static void setValidators(HttpResponse res, String etag, long mtime) {
         res.headers().set(HttpHeaderNames.ETAG, etag);
-        res.headers().set(HttpHeaderNames.LAST_MODIFIED, DateFormatter.format(new Date(mtime * 1000)));
+        res.headers().set(HttpHeaderNames.LAST_MODIFIED, HttpDates.of(mtime));
     }
 
     /** A strong validator from size and modification time, as nginx makes them. */

@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -29,7 +32,25 @@ public final class HttpResponses {
 
     private static final io.netty.util.AsciiString SERVER = io.netty.util.AsciiString.cached("dftp");
 
+    /**
+     * Headers of file and listing responses, whose values this server makes itself (types, lengths,
+     * dates, validators): Netty's per-header validation would only check our own constants again on every
+     * response. Responses that echo anything of the request (redirects, error texts) keep validation.
+     */
+    static final HttpHeadersFactory OWN_HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
     private HttpResponses() {
+    }
+
+    /** A response whose body follows separately. */
+    public static HttpResponse head(HttpResponseStatus status) {
+        return new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, OWN_HEADERS);
+    }
+
+    /** A complete response with {@code content} as its body. */
+    public static FullHttpResponse full(HttpResponseStatus status, ByteBuf content) {
+        return new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content, OWN_HEADERS,
+                DefaultHttpHeadersFactory.trailersFactory());
     }
 
     /** A complete text response, e.g. an error: {@code status} and {@code text} as the body. */
@@ -71,6 +92,7 @@ public final class HttpResponses {
                 && (HttpUtil.isContentLengthSet(res) || HttpUtil.isTransferEncodingChunked(res)
                 || res.status().code() == 304 || res.status().code() == 204);
         res.headers().set(HttpHeaderNames.SERVER, SERVER);
+        res.headers().set(HttpHeaderNames.DATE, HttpDates.now());
         if (keepAlive) {
             if (!req.protocolVersion().isKeepAliveDefault()) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -1,6 +1,8 @@
 package org.dftp.core.local;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A regular local file checked to lie inside the dfsroot, with the attributes read by that check.
@@ -9,6 +11,18 @@ import java.nio.file.Path;
  *             symlink swapped in after the check is refused rather than followed
  * @param size its size in bytes when checked
  * @param lastModified its modification time when checked, Unix seconds
+ * @param modifiedNanos its modification time in nanoseconds, as precise as the file system keeps it
+ * @param fileKey what identifies the file on its device (device and inode on Linux), or null
  */
-public record LocalFile(Path path, long size, long lastModified) {
+public record LocalFile(Path path, long size, long lastModified, long modifiedNanos, Object fileKey) {
+
+    static LocalFile of(Path path, BasicFileAttributes a) {
+        long nanos = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        return new LocalFile(path, a.size(), Math.floorDiv(nanos, 1_000_000_000L), nanos, a.fileKey());
+    }
+
+    /** Whether both describe the same content: same file, size and modification time. */
+    public boolean sameVersionAs(LocalFile o) {
+        return o != null && size == o.size && modifiedNanos == o.modifiedNanos && java.util.Objects.equals(fileKey, o.fileKey);
+    }
 }

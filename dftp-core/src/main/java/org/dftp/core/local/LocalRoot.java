@@ -110,7 +110,7 @@ public final class LocalRoot {
             }
             if (i == rel.depth() - 1) {
                 if (a.isRegularFile()) {
-                    return new LocalFile(p, a.size(), a.lastModifiedTime().toMillis() / 1000);
+                    return LocalFile.of(p, a);
                 }
                 throw new NoSuchFileException(path.toString(), null, "not a regular file");
             }
@@ -130,7 +130,7 @@ public final class LocalRoot {
         if (!a.isRegularFile()) {
             throw new NoSuchFileException(path.toString(), null, "not a regular file");
         }
-        return new LocalFile(real, a.size(), a.lastModifiedTime().toMillis() / 1000);
+        return LocalFile.of(real, a);
     }
 
     /** Whether a real path lies inside the root. */

@@ -1,6 +1,7 @@
 package org.dftp.netty.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -34,6 +35,8 @@ final class FileResponder {
     /** Files up to this size go out in one buffer with the headers: one write instead of write + sendfile. */
     static final int SMALL_FILE = 16 * 1024;
     private static final int CHUNK = 64 * 1024;
+    /** Small settled files of every node in this process, like the page cache: by real path, checked per use. */
+    private static final SmallFileCache CACHE = new SmallFileCache(16_384, 64L * 1024 * 1024);
 
     private FileResponder() {
     }
@@ -44,65 +47,99 @@ final class FileResponder {
      */
     static ChannelFuture send(ChannelHandlerContext ctx, HttpRequest req, LocalFile file, String contentType,
                               NodeMetrics metrics) throws IOException {
-        // The attributes come from LocalRoot's check: no second stat; NOFOLLOW refuses a symlink swapped in since.
-        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        boolean handedOver = false;
-        try {
-            long size = file.size();
-            long mtime = file.lastModified();
-            String etag = etag(size, mtime);
-            HttpHeaders h = req.headers();
+        long size = file.size();
+        long mtime = file.lastModified();
+        String etag = etag(size, mtime);
+        HttpHeaders h = req.headers();
 
-            if (Conditionals.notModified(h, etag, mtime)) {
-                HttpResponse res = HttpResponses.full(HttpResponseStatus.NOT_MODIFIED, io.netty.buffer.Unpooled.EMPTY_BUFFER);
-                setValidators(res, etag, mtime);
-                return HttpResponses.sendFull(ctx, req, (FullHttpResponse) res);
-            }
-            ByteRange range = Conditionals.rangeApplies(h, etag, mtime)
-                    ? ByteRange.parse(h.get(HttpHeaderNames.RANGE), size) : ByteRange.whole(size);
-            if (!range.satisfiable()) {
-                FullHttpResponse res = HttpResponses.full(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                        io.netty.buffer.Unpooled.EMPTY_BUFFER);
-                res.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
-                res.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
-                return HttpResponses.sendFull(ctx, req, res);
-            }
+        if (Conditionals.notModified(h, etag, mtime)) {
+            FullHttpResponse res = HttpResponses.full(HttpResponseStatus.NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
+            setValidators(res, etag, mtime);
+            return HttpResponses.sendFull(ctx, req, res);
+        }
+        ByteRange range = Conditionals.rangeApplies(h, etag, mtime)
+                ? ByteRange.parse(h.get(HttpHeaderNames.RANGE), size) : ByteRange.whole(size);
+        if (!range.satisfiable()) {
+            FullHttpResponse res = HttpResponses.full(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    Unpooled.EMPTY_BUFFER);
+            res.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
+            res.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+            return HttpResponses.sendFull(ctx, req, res);
+        }
 
-            HttpResponseStatus status = range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
-            boolean head = HttpMethod.HEAD.equals(req.method());
-            if (!head && range.length() <= SMALL_FILE) {
-                FullHttpResponse res = readSmall(ctx, ch, status, range);
-                describe(res, contentType, etag, mtime, range, size);
-                metrics.bytesServedLocal.add(range.length());
-                return HttpResponses.sendFull(ctx, req, res);
-            }
-            HttpResponse res = HttpResponses.head(status);
+        HttpResponseStatus status = range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
+        boolean head = HttpMethod.HEAD.equals(req.method());
+        if (!head && range.length() <= SMALL_FILE) {
+            FullHttpResponse res = HttpResponses.full(status, smallBody(ctx, file, range));
             describe(res, contentType, etag, mtime, range, size);
-            boolean keepAlive = HttpResponses.prepare(req, res);
+            metrics.bytesServedLocal.add(range.length());
+            return HttpResponses.sendFull(ctx, req, res);
+        }
+        HttpResponse res = HttpResponses.head(status);
+        describe(res, contentType, etag, mtime, range, size);
+        boolean keepAlive = HttpResponses.prepare(req, res);
+        if (head) {
             ctx.write(res);
-            ChannelFuture last;
-            if (head) {
-                last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            } else {
-                handedOver = true;
-                last = writeBody(ctx, ch, range);
-                // The headers promised every byte: a body that fails half-way can only end with the connection.
-                last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
-                long sent = range.length();
-                last.addListener(f -> {
-                    if (f.isSuccess()) {
-                        metrics.bytesServedLocal.add(sent);
-                    }
-                });
-            }
+            ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             if (!keepAlive) {
                 last.addListener(ChannelFutureListener.CLOSE);
             }
             return last;
-        } finally {
-            if (!handedOver) {
-                ch.close();
+        }
+        // NOFOLLOW refuses a symlink swapped in since LocalRoot's check.
+        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        ctx.write(res);
+        ChannelFuture last = writeBody(ctx, ch, range);
+        // The headers promised every byte: a body that fails half-way can only end with the connection.
+        last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        long sent = range.length();
+        last.addListener(f -> {
+            if (f.isSuccess()) {
+                metrics.bytesServedLocal.add(sent);
             }
+        });
+        if (!keepAlive) {
+            last.addListener(ChannelFutureListener.CLOSE);
+        }
+        return last;
+    }
+
+    /**
+     * The body of a small response: from the cache for a small whole file (read and cached on a miss),
+     * else read from disk. The caller owns the buffer.
+     */
+    private static ByteBuf smallBody(ChannelHandlerContext ctx, LocalFile file, ByteRange range) throws IOException {
+        if (file.size() > SMALL_FILE) {
+            return read(ctx, file, range.start(), (int) range.length());
+        }
+        ByteBuf whole = CACHE.get(file);
+        if (whole == null) {
+            whole = read(ctx, file, 0, (int) file.size());
+            CACHE.put(file, whole, System.currentTimeMillis() * 1_000_000L);
+        }
+        if (!range.partial()) {
+            return whole;
+        }
+        ByteBuf part = whole.retainedSlice((int) range.start(), (int) range.length());
+        whole.release();
+        return part;
+    }
+
+    private static ByteBuf read(ChannelHandlerContext ctx, LocalFile file, long start, int len) throws IOException {
+        ByteBuf buf = ctx.alloc().ioBuffer(len);
+        try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long pos = start;
+            while (buf.writerIndex() < len) {
+                int n = buf.writeBytes(ch, pos, len - buf.writerIndex());
+                if (n < 0) {
+                    throw new IOException("file shrank while being read");
+                }
+                pos += n;
+            }
+            return buf;
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
         }
     }
 
@@ -120,26 +157,6 @@ final class FileResponder {
             return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
         return ctx.writeAndFlush(new HttpChunkedInput(new GuardedChunkedFile(ch, range.start(), range.length(), CHUNK)));
-    }
-
-    private static FullHttpResponse readSmall(ChannelHandlerContext ctx, FileChannel ch, HttpResponseStatus status,
-                                              ByteRange range) throws IOException {
-        int len = (int) range.length();
-        ByteBuf buf = ctx.alloc().ioBuffer(len);
-        try {
-            long pos = range.start();
-            while (buf.writerIndex() < len) {
-                int n = buf.writeBytes(ch, pos, len - buf.writerIndex());
-                if (n < 0) {
-                    throw new IOException("file shrank while being read");
-                }
-                pos += n;
-            }
-            return HttpResponses.full(status, buf);
-        } catch (IOException | RuntimeException e) {
-            buf.release();
-            throw e;
-        }
     }
 
     private static void describe(HttpResponse res, String contentType, String etag, long mtime, ByteRange range,

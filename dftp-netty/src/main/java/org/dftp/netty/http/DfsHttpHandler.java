@@ -289,6 +289,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             ctx.write(res);
             ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(first));
             last = ctx.writeAndFlush(new HttpChunkedInput(body));
+            // A chunked body that breaks off must not be followed by another response on this connection.
+            last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
         if (!keepAlive) {
             last.addListener(ChannelFutureListener.CLOSE);

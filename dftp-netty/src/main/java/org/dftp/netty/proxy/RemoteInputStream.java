@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.dftp.ftp.ByteBufferSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 
@@ -14,9 +16,11 @@ import reactor.core.publisher.BaseSubscriber;
  * A blocking {@link InputStream} over a reactive body, for callers that do blocking I/O on threads of
  * their own (FTP's data connections). The body is requested {@link #AHEAD} buffers ahead of the reader,
  * so a slow reader holds at most that many buffers and the peer connection stops being read.
- * Buffers are retained while queued and released once read or when the stream is closed.
+ * Buffers are retained while queued and released once read or when the stream is closed. As a
+ * {@link ByteBufferSource} it lends the received buffers themselves, so FTP writes them to its client
+ * without copying them into an array first.
  */
-final class RemoteInputStream extends InputStream {
+final class RemoteInputStream extends InputStream implements ByteBufferSource {
     static final int AHEAD = 8;
     private static final Object END = new Object();
 
@@ -53,6 +57,17 @@ final class RemoteInputStream extends InputStream {
         int n = Math.min(len, current.readableBytes());
         current.readBytes(b, off, n);
         return n;
+    }
+
+    /** The rest of the current received buffer, or the next one; valid until the next read or close. */
+    @Override
+    public ByteBuffer nextBuffer() throws IOException {
+        if (!fill()) {
+            return null;
+        }
+        ByteBuffer lent = current.nioBuffer(); // the same memory, unless a composite must be merged
+        current.skipBytes(current.readableBytes()); // released by the next fill() or close()
+        return lent;
     }
 
     /** Makes {@code current} readable; false at the end of the body. */

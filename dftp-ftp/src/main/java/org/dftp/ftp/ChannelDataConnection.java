@@ -169,13 +169,22 @@ final class ChannelDataConnection implements DataConnection {
 
     private long sendBuffers(FtpSession session, ByteBufferSource source) throws IOException {
         long sent = 0;
-        for (ByteBuffer buffer = source.nextBuffer(); buffer != null; buffer = source.nextBuffer()) {
+        for (ByteBuffer buffer = next(source); buffer != null; buffer = next(source)) {
             int n = buffer.remaining();
             write(buffer);
             sent += n;
             counted(session, n);
         }
         return sent;
+    }
+
+    /** The source's next buffer; its failures stay plain {@link IOException}s, as {@link #read} keeps them. */
+    private static ByteBuffer next(ByteBufferSource source) throws IOException {
+        try {
+            return source.nextBuffer();
+        } catch (SocketException e) {
+            throw new IOException("reading the file failed: " + e.getMessage(), e);
+        }
     }
 
     private long copy(FtpSession session, InputStream in) throws IOException {

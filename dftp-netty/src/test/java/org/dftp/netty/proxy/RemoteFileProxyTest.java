@@ -202,7 +202,7 @@ class RemoteFileProxyTest {
 
     @Test
     void blockingStreamsReadWholeFilesAndTailsFromAnOffset() throws Exception {
-        PeerFileStreams streams = new PeerFileStreams(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot));
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
         try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), 0)) {
             assertArrayEquals(big, in.readAllBytes());
         }
@@ -218,7 +218,7 @@ class RemoteFileProxyTest {
 
     @Test
     void blockingStreamsLendTheirBuffersToFtp() throws Exception {
-        PeerFileStreams streams = new PeerFileStreams(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot));
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
         for (long offset : new long[] {0, 1_000_003}) {
             java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
             try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), offset)) {
@@ -242,7 +242,7 @@ class RemoteFileProxyTest {
 
     @Test
     void blockingStreamClosedEarlyReleasesItsBuffers() throws Exception {
-        PeerFileStreams streams = new PeerFileStreams(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot));
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
         for (int i = 0; i < 20; i++) {
             try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), 0)) {
                 assertEquals(big[0] & 0xff, in.read());

@@ -2,7 +2,9 @@
 # dftp's FTP against vsftpd (anonymous, sendfile) on the same files, in one run: RETR of a large file
 # by curl, (a) a file of the node that serves the client, (b) a file of another node, which node A
 # streams from node B. Each figure is the best of RUNS downloads (default 3), interleaved so that a
-# burst of load hits both servers alike; prints bytes/s and the ratio dftp/vsftpd.
+# burst of load hits both servers alike; prints bytes/s and the ratio dftp/vsftpd, and the CPU time the
+# servers spent per GiB (median): vsftpd's sessions are reaped by its listener, so their time shows in
+# the listener's children's times; dftp's is both nodes' JVMs. Less noisy than bytes/s on a busy box.
 #   SIZE_MIB  file size (default 1024)           RUNS  downloads per case (default 3)
 #   LOAD_MAX  wait (up to LOAD_WAIT s, default 300) for the 1-minute load to drop below it (default 1.5)
 #   DFTP_JAR  another build of the node, e.g. a saved baseline
@@ -86,10 +88,20 @@ fetch() {
 }
 
 max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b) ? a : b }'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+cpu_ticks() { # PID... -> user+system time of the processes and of their reaped children, in clock ticks
+  local p t=0
+  for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$p/stat"))); done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
 
 start_vsftpd "$data" "$VSFTPD"
+vsftpd_pid=$!
 start_dftp bench-a "$data/a" "$A_HTTP" "$A_MGMT" -ftp-listen="127.0.0.1:$A_FTP" -ftp-passive-ports=17122-17139
+a_pid=$LAST_PID
 start_dftp bench-b "$data/b" "$B_HTTP" "$B_MGMT"
+b_pid=$LAST_PID
 wait_ftp "ftp://127.0.0.1:$VSFTPD/"
 wait_ftp "ftp://127.0.0.1:$A_FTP/" 60
 wait_http "http://127.0.0.1:$B_HTTP/fs/remote.bin" 60
@@ -118,23 +130,32 @@ for c in $cases; do case $c in dftp-*) fetch "${url[$c]}" > /dev/null;; esac; do
 
 wait_quiet
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A best
-for c in $cases; do best[$c]=0; done
+declare -A best cpu
+for c in $cases; do best[$c]=0; cpu[$c]=; done
 for i in $(seq "$runs"); do
   for c in $cases; do
+    case $c in vsftpd-*) pids=$vsftpd_pid;; *) pids="$a_pid $b_pid";; esac
+    t0=$(cpu_ticks $pids)
     v=$(fetch "${url[$c]}")
-    echo "run $i $c $v" >> "$BENCH_OUT/ftp-vs-vsftpd.log"
+    sleep 0.3 # the session's process exits and is reaped after curl is done
+    t1=$(cpu_ticks $pids)
+    ms_per_gib=$(( (t1 - t0) * 1000 / hz * 1024 / size_mib ))
+    echo "run $i $c $v B/s ${ms_per_gib} ms/GiB" >> "$BENCH_OUT/ftp-vs-vsftpd.log"
     best[$c]=$(max "$v" "${best[$c]}")
+    cpu[$c]="${cpu[$c]} $ms_per_gib"
   done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "machine: $(machine)"
 echo "file: $size_mib MiB; best of $runs curl downloads each; load average before $load_before, after $load_after"
-printf "%-28s %14s %14s %7s %7s\n" case "vsftpd B/s" "dftp B/s" ratio target
-printf "%-28s %14s %14s %7s %7s\n" "local file (node A)" "${best[vsftpd-local]}" "${best[dftp-local]}" \
-  "$(ratio "${best[dftp-local]}" "${best[vsftpd-local]}")" 0.9
-if [ -n "$remote" ]; then
-  printf "%-28s %14s %14s %7s %7s\n" "file of node B, via node A" "${best[vsftpd-remote]}" "${best[dftp-remote]}" \
-    "$(ratio "${best[dftp-remote]}" "${best[vsftpd-remote]}")" 0.7
-fi
+row() { # label local|remote target
+  local v=vsftpd-$2 d=dftp-$2
+  printf "%-28s %14s %14s %7s %7s %12s %12s\n" "$1" "${best[$v]}" "${best[$d]}" \
+    "$(ratio "${best[$d]}" "${best[$v]}")" "$3" "$(echo "${cpu[$v]}" | median)" "$(echo "${cpu[$d]}" | median)"
+}
+printf "%-28s %14s %14s %7s %7s %12s %12s\n" case "vsftpd B/s" "dftp B/s" ratio target \
+  "vsftpd CPU" "dftp CPU"
+printf "%-28s %14s %14s %7s %7s %12s %12s\n" "" "(best)" "(best)" "" "" "ms/GiB" "ms/GiB"
+row "local file (node A)" local 0.9
+[ -z "$remote" ] || row "file of node B, via node A" remote 0.7

@@ -27,7 +27,8 @@ done
 chmod 755 "$data" "$data/a" "$data/b"; chmod 644 "$data/a/local.bin" "$data/b/remote.bin"
 cat "$data/a/local.bin" "$data/b/remote.bin" > /dev/null # both servers read from the page cache
 
-VSFTPD=17021 A_FTP=17121 A_HTTP=17140 A_MGMT=17141 B_HTTP=17150 B_MGMT=17151
+# Ports of their own (172xx): other bench scripts use 170xx and 171xx, and may run at the same time.
+VSFTPD=17221 A_FTP=17251 A_HTTP=17270 A_MGMT=17271 B_HTTP=17280 B_MGMT=17281
 
 # start_vsftpd ROOT PORT: standalone, in the foreground of its own process, anonymous read-only.
 start_vsftpd() {
@@ -98,7 +99,7 @@ hz=$(getconf CLK_TCK)
 
 start_vsftpd "$data" "$VSFTPD"
 vsftpd_pid=$!
-start_dftp bench-a "$data/a" "$A_HTTP" "$A_MGMT" -ftp-listen="127.0.0.1:$A_FTP" -ftp-passive-ports=17122-17139
+start_dftp bench-a "$data/a" "$A_HTTP" "$A_MGMT" -ftp-listen="127.0.0.1:$A_FTP" -ftp-passive-ports=17252-17269
 a_pid=$LAST_PID
 start_dftp bench-b "$data/b" "$B_HTTP" "$B_MGMT"
 b_pid=$LAST_PID

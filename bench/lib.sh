@@ -65,11 +65,14 @@ CONF
 }
 
 # start_dftp NAME DIR HTTP_PORT MGMT_PORT [more flags]
+# FTP is off unless the flags give -ftp-listen. DFTP_JAR runs another build (e.g. a saved baseline).
 start_dftp() {
   local name=$1 dir=$2 http=$3 mgmt=$4; shift 4
-  java ${DFTP_JAVA_OPTS:--Xms1g -Xmx2g} -jar "$BENCH_ROOT/dftp-netty/target/dftp.jar" -node-name="$name" \
+  local ftp=-ftp-listen= a
+  for a in "$@"; do case $a in -ftp-listen*|--ftp-listen*) ftp=;; esac; done # picocli takes a flag once
+  java ${DFTP_JAVA_OPTS:--Xms1g -Xmx2g} -jar "${DFTP_JAR:-$BENCH_ROOT/dftp-netty/target/dftp.jar}" -node-name="$name" \
     -dfsroot="$dir" -http-listen="127.0.0.1:$http" -http-mgmt-listen="127.0.0.1:$mgmt" \
-    -ftp-listen= -multicast-discovery-addr= "$@" > "$BENCH_OUT/dftp-$name.log" 2>&1 &
+    ${ftp:+"$ftp"} -multicast-discovery-addr= "$@" > "$BENCH_OUT/dftp-$name.log" 2>&1 &
   PIDS+=($!)
   LAST_PID=$!
 }

@@ -1,9 +1,7 @@
 package org.dftp.ftp;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
@@ -16,15 +14,10 @@ import org.dftp.core.tree.DfsNode;
  * Opens the bytes of a DFS file for {@code RETR}: a file this node owns is read from the local tree
  * through a {@link FileChannel} (the file {@link LocalRoot#file} checked to lie inside the root), any
  * other from its owner through the {@link RemoteFileSource}. Both
- * start at the {@code REST} offset, so a client cannot tell them apart, resume included.
+ * start at the {@code REST} offset, so a client cannot tell them apart, resume included. A local file
+ * comes as a {@link LocalFileStream}, which the data connection sends with {@code sendfile}.
  */
 final class DfsFileOpener {
-    /**
-     * MINA's transfer loop wraps any stream that is not a {@link BufferedInputStream} in an 8 KiB one;
-     * handing it a larger buffer of our own makes one read system call per 64 KiB instead.
-     */
-    private static final int LOCAL_READ_BUFFER = 64 * 1024;
-
     private final String nodeName;
     private final LocalRoot localRoot;
     private final RemoteFileSource remote;
@@ -60,6 +53,6 @@ final class DfsFileOpener {
             channel.close();
             throw e;
         }
-        return new BufferedInputStream(Channels.newInputStream(channel), LOCAL_READ_BUFFER);
+        return new LocalFileStream(channel);
     }
 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.ftpserver.ConnectionConfig;
 import org.apache.ftpserver.ConnectionConfigFactory;
+import org.apache.ftpserver.DataConnectionConfiguration;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerConfigurationException;
@@ -15,6 +16,7 @@ import org.apache.ftpserver.command.CommandFactoryFactory;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.apache.ftpserver.ftplet.Ftplet;
 import org.apache.ftpserver.impl.FtpIoSession;
+import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.dftp.core.local.LocalRoot;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * others from their owners through the {@link RemoteFileSource}. On top of MINA: write commands, paths
  * out of the DFS, {@code PORT}/{@code EPRT} to other hosts and over-long command lines are refused with
  * a reply that says why; connections beyond the limit get {@code 421}; an idle session is closed but a
- * long transfer never is.
+ * long transfer never is. Data connections are socket channels ({@link ChannelDataConnectionFactory}), so
+ * local files go out with {@code sendfile} and peers' files buffer by buffer.
  *
  * <p>A server is started once; {@link #close()} stops it for good.
  */
@@ -85,12 +88,19 @@ public final class DfsFtpServer implements AutoCloseable {
         }
         data.setIdleTime(options.idleTimeoutSeconds()); // waiting for the client's data connection, and reads
 
+        DataConnectionConfiguration dataConfig = data.createDataConnectionConfiguration();
+
         ListenerFactory factory = new ListenerFactory();
         factory.setServerAddress(options.host().isEmpty() ? null : options.host());
         factory.setPort(options.port());
-        factory.setDataConnectionConfiguration(data.createDataConnectionConfiguration());
+        factory.setDataConnectionConfiguration(dataConfig);
         factory.setIdleTimeout(0); // per session instead, see TransferIdleFtplet
-        factory.setSessionFilter(LineTooLongFilter.installer());
+        // The session filter is MINA's only hook on a new connection, before any command is read.
+        SessionFilter lineTooLong = LineTooLongFilter.installer();
+        factory.setSessionFilter(session -> {
+            ChannelDataConnectionFactory.install(session, dataConfig);
+            return lineTooLong.accept(session);
+        });
         return factory.createListener();
     }
 

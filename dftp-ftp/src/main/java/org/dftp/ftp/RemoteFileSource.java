@@ -10,7 +10,8 @@ import org.dftp.core.DfsPath;
  * for files whose winning owner is not this node.
  *
  * <p>MINA FtpServer transfers on its own threads with blocking streams, so the stream blocks until the
- * owner sends more; it should read from the owner only as fast as the FTP client drains it.
+ * owner sends more; it should read from the owner only as fast as the FTP client drains it. A stream that
+ * also implements {@link ByteBufferSource} has its buffers written to binary transfers as they are.
  */
 @FunctionalInterface
 public interface RemoteFileSource {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +24,18 @@ final class FakeRemoteFiles implements RemoteFileSource {
 
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, Long> endless = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> lent = new ConcurrentHashMap<>();
     private final List<Open> opens = new CopyOnWriteArrayList<>();
     private final AtomicInteger openStreams = new AtomicInteger();
 
     void put(String owner, DfsPath path, byte[] content) {
         files.put(key(owner, path), content);
+    }
+
+    /** Like {@link #put}, but its streams lend their bytes as buffers too, as the node's peer client does. */
+    void putLent(String owner, DfsPath path, byte[] content) {
+        put(owner, path, content);
+        lent.put(key(owner, path), true);
     }
 
     /** A file of {@code length} bytes generated as it is read, for transfers a client abandons. */
@@ -58,6 +66,9 @@ final class FakeRemoteFiles implements RemoteFileSource {
             throw new IOException(owner + " has no " + path);
         }
         openStreams.incrementAndGet();
+        if (lent.containsKey(key(owner, path))) {
+            return new Lent(in);
+        }
         return new FilterInputStream(in) {
             private boolean closed;
 
@@ -70,6 +81,34 @@ final class FakeRemoteFiles implements RemoteFileSource {
                 super.close();
             }
         };
+    }
+
+    /** A stream that also hands out its bytes as direct buffers of at most 10,000 bytes. */
+    private final class Lent extends FilterInputStream implements ByteBufferSource {
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(10_000);
+        private boolean closed;
+
+        Lent(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public ByteBuffer nextBuffer() throws IOException {
+            byte[] bytes = in.readNBytes(buffer.capacity());
+            if (bytes.length == 0) {
+                return null;
+            }
+            return buffer.clear().put(bytes).flip();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                openStreams.decrementAndGet();
+            }
+            super.close();
+        }
     }
 
     private static String key(String owner, DfsPath path) {

@@ -41,6 +41,8 @@ class FtpCommandsTest {
                 .local("big.bin", BIG_LOCAL)
                 .local("dir1/file2", TestDfs.text("two"))
                 .local("text/lines.txt", TestDfs.text("one\ntwo\n"))
+                .remoteLent(TestDfs.PEER, "text/lent.bin", BIG_REMOTE)
+                .remoteLent(TestDfs.PEER, "text/lent-lines.txt", TestDfs.text("one\r\ntwo\nthree"))
                 .local("été/naïve.txt", TestDfs.text("utf8"))
                 .remote(TestDfs.PEER, "remote.bin", BIG_REMOTE)
                 .remote(TestDfs.PEER, "dir1/peer.txt", TestDfs.text("from beta"))
@@ -216,6 +218,33 @@ class FtpCommandsTest {
         assertEquals(200, client.sendCommand("TYPE", "I"));
         client.setFileType(FTP.BINARY_FILE_TYPE);
         assertArrayEquals(TestDfs.text("one\ntwo\n"), retrieve(client, "text/lines.txt"));
+    }
+
+    @Test
+    void typeAsciiAddsTheCrOfBareLineFeedsOnlyWhateverTheSource() throws IOException {
+        assertEquals(200, client.sendCommand("TYPE", "A")); // the client keeps binary: it sees the wire
+        assertArrayEquals(TestDfs.text("one\r\ntwo\r\n"), retrieve(client, "text/lines.txt"));
+        assertArrayEquals(TestDfs.text("one\r\ntwo\r\nthree"), retrieve(client, "text/lent-lines.txt"));
+        client.setRestartOffset(5); // MINA counts an ASCII offset in converted bytes: "one\r\n" is 5
+        assertArrayEquals(TestDfs.text("two\r\n"), retrieve(client, "text/lines.txt"));
+    }
+
+    @Test
+    void peerFilesLentAsBuffersArriveWholeAndResume() throws IOException {
+        assertArrayEquals(BIG_REMOTE, retrieve(client, "text/lent.bin"));
+        client.setRestartOffset(70_001);
+        assertArrayEquals(Arrays.copyOfRange(BIG_REMOTE, 70_001, BIG_REMOTE.length), retrieve(client, "text/lent.bin"));
+        assertEquals(0, ftp.dfs.remote.openStreams());
+    }
+
+    @Test
+    void modeZDeflatesTransfersAndListings() throws IOException {
+        assertTrue(client.setFileTransferMode(FTP.DEFLATE_TRANSFER_MODE), client.getReplyString());
+        assertArrayEquals(BIG_LOCAL, retrieve(client, "big.bin"));
+        assertArrayEquals(BIG_REMOTE, retrieve(client, "text/lent.bin"));
+        assertEquals(List.of("file2", "peer.txt"), List.of(client.listNames("dir1")));
+        assertTrue(client.setFileTransferMode(FTP.STREAM_TRANSFER_MODE), client.getReplyString());
+        assertArrayEquals(BIG_LOCAL, retrieve(client, "big.bin"));
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.apache.commons.net.ftp.FTPConnectionClosedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * One client's trouble stays that client's: limits, clients that vanish mid-transfer, files that
@@ -39,6 +41,7 @@ class FtpRobustnessTest {
         TestDfs dfs = new TestDfs(dir)
                 .local("small.txt", TestDfs.text("small"))
                 .local("gone.txt", TestDfs.text("soon gone"))
+                .localSparse("sparse.bin", ONE_GIB) // sent with sendfile, so a stalled client blocks it
                 .endless(TestDfs.PEER, "endless.bin", ONE_GIB)
                 .remote(TestDfs.PEER, "peer.txt", TestDfs.text("peer"))
                 .offer("gamma", "dead.txt", 0644, 4); // an owner the peer client cannot reach
@@ -102,6 +105,19 @@ class FtpRobustnessTest {
     }
 
     @Test
+    void aClientClosingTheDataConnectionOfALocalFileGets426AndItsAborA226() throws IOException {
+        start(4, Duration.ofMinutes(1));
+        FTPClient client = ftp.login();
+        InputStream transfer = client.retrieveFileStream("sparse.bin");
+        assertEquals(1000, transfer.readNBytes(1000).length);
+        transfer.close(); // the data connection only, as a client aborting does before its ABOR
+        assertEquals(426, client.sendCommand("ABOR"), "the transfer's reply comes first");
+        assertEquals(226, client.getReply(), client.getReplyString());
+        assertTrue(client.sendNoOp());
+        assertArrayEquals(TestDfs.text("small"), retrieve(client, "small.txt"));
+    }
+
+    @Test
     void aFileGoneFromDiskIsAnErrorForThatTransferOnly() throws IOException {
         start(4, Duration.ofMinutes(1));
         FTPClient client = ftp.login();
@@ -129,11 +145,12 @@ class FtpRobustnessTest {
         assertThrows(FTPConnectionClosedException.class, idle::noop);
     }
 
-    @Test
-    void aTransferLongerThanTheIdleTimeoutKeepsItsSession() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"endless.bin", "sparse.bin"})
+    void aTransferLongerThanTheIdleTimeoutKeepsItsSession(String file) throws IOException {
         start(4, Duration.ofSeconds(1));
         FTPClient slow = ftp.login();
-        InputStream transfer = slow.retrieveFileStream("endless.bin");
+        InputStream transfer = slow.retrieveFileStream(file);
         long end = System.nanoTime() + Duration.ofMillis(2500).toNanos();
         while (System.nanoTime() < end) {
             transfer.readNBytes(4096); // a slow client: the control connection is silent all along
@@ -144,12 +161,15 @@ class FtpRobustnessTest {
         assertTrue(slow.sendNoOp(), "the session outlived a transfer longer than its idle timeout");
     }
 
-    @Test
-    void stopAbortsTransfersAndClosesSessionsAtOnce() throws IOException {
+    /** A peer's file blocks in a socket write, a local one in {@code sendfile}, which a close alone does not end. */
+    @ParameterizedTest
+    @ValueSource(strings = {"endless.bin", "sparse.bin"})
+    void stopAbortsTransfersAndClosesSessionsAtOnce(String file) throws IOException {
         start(4, Duration.ofMinutes(1));
         FTPClient client = ftp.login();
-        InputStream transfer = client.retrieveFileStream("endless.bin");
+        InputStream transfer = client.retrieveFileStream(file);
         transfer.readNBytes(1000);
+        sleep(200); // the server fills the socket buffers and blocks
         long started = System.nanoTime();
         ftp.server.stop();
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(3).toNanos(), "stop did not wait for MINA");

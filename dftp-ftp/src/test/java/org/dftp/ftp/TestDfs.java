@@ -1,6 +1,7 @@
 package org.dftp.ftp;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ final class TestDfs {
     TestDfs remote(String owner, String path, byte[] content) {
         remote.put(owner, DfsPath.of(path), content);
         return offer(owner, path, 0640, content.length);
+    }
+
+    /** A file of another node whose stream lends its bytes as buffers, as the node's peer client does. */
+    TestDfs remoteLent(String owner, String path, byte[] content) {
+        remote.putLent(owner, DfsPath.of(path), content);
+        return offer(owner, path, 0640, content.length);
+    }
+
+    /** A file of this node of {@code size} zero bytes that take no disk: for transfers a client stalls. */
+    TestDfs localSparse(String path, long size) throws IOException {
+        Path file = dir.resolve(path);
+        Files.createDirectories(file.getParent());
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        return offer(NODE, path, 0644, size);
     }
 
     /** A file of another node that never ends in practice: for clients that give up mid-transfer. */

@@ -105,7 +105,7 @@ public final class DftpNode implements AutoCloseable {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
                     config.ftpIdleTimeout());
-            PeerFileStreams streams = new PeerFileStreams(peerFiles, addresses);
+            PeerFileStreams streams = new PeerFileStreams(addresses);
             ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open);
             ftp.start();
             started.add(ftp);

@@ -31,6 +31,7 @@ import org.dftp.core.local.LocalScanner;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.Offer;
 import org.dftp.core.wire.NodeInfo;
+import org.dftp.ftp.ByteBufferSource;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeMetrics;
 import org.dftp.netty.Transports;
@@ -201,7 +202,7 @@ class RemoteFileProxyTest {
 
     @Test
     void blockingStreamsReadWholeFilesAndTailsFromAnOffset() throws Exception {
-        PeerFileStreams streams = new PeerFileStreams(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot));
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
         try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), 0)) {
             assertArrayEquals(big, in.readAllBytes());
         }
@@ -216,8 +217,32 @@ class RemoteFileProxyTest {
     }
 
     @Test
+    void blockingStreamsLendTheirBuffersToFtp() throws Exception {
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
+        for (long offset : new long[] {0, 1_000_003}) {
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), offset)) {
+                ByteBufferSource source = (ByteBufferSource) in;
+                for (java.nio.ByteBuffer b = source.nextBuffer(); b != null; b = source.nextBuffer()) {
+                    assertTrue(b.hasRemaining());
+                    byte[] chunk = new byte[b.remaining()];
+                    b.get(chunk);
+                    got.write(chunk);
+                }
+                assertEquals(-1, in.read(), "the buffers and the stream are one");
+            }
+            assertArrayEquals(java.util.Arrays.copyOfRange(big, (int) offset, big.length), got.toByteArray());
+        }
+        // Buffers lent and left unread are released by close; PARANOID leak detection would tell.
+        try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), 0)) {
+            assertTrue(((ByteBufferSource) in).nextBuffer().hasRemaining());
+        }
+        assertEquals(200, get("/fs/small.txt").statusCode());
+    }
+
+    @Test
     void blockingStreamClosedEarlyReleasesItsBuffers() throws Exception {
-        PeerFileStreams streams = new PeerFileStreams(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot));
+        PeerFileStreams streams = new PeerFileStreams(new PeerAddresses(aStore::snapshot));
         for (int i = 0; i < 20; i++) {
             try (InputStream in = streams.open("gb", DfsPath.of("big.bin"), 0)) {
                 assertEquals(big[0] & 0xff, in.read());

@@ -98,7 +98,7 @@ final class ClusterChecks {
             String html = Web.text(n.url("/fs/" + encode(dir)));
             Map<String, String> rows = new LinkedHashMap<>();
             String pre = html.substring(html.indexOf("<pre>") + 5, html.indexOf("</pre>"));
-            for (String line : pre.split("\n")) {
+            for (String line : pre.split("\r?\n")) {
                 Matcher m = ROW.matcher(line);
                 if (m.matches() && !m.group(1).equals("../")) {
                     rows.put(URLDecoder.decode(m.group(1), StandardCharsets.UTF_8), m.group(2));

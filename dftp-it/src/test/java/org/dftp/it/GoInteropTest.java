@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * they are not, on any ports, and the captured greeting is sent with only those two port numbers (and
  * its {@code Content-Length}) changed.
  */
+@ExtendWith(LeakWatch.class)
 @Timeout(60)
 class GoInteropTest {
     private static final long T0930 = 1795512638L; // 2026-11-24 09:30:38 UTC, the capture's mtime

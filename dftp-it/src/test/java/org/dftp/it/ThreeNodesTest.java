@@ -23,6 +23,7 @@ import org.dftp.netty.NodeConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node lists the same DFS, shows the same owners, and serves every file byte for byte from its owner,
  * over HTTP from every node and over FTP from one.
  */
+@ExtendWith(LeakWatch.class)
 @Timeout(60)
 class ThreeNodesTest {
     private static final HostPort ANY = HostPort.parse("127.0.0.1:0");

@@ -14,6 +14,9 @@ import reactor.netty.resources.LoopResources;
  * drains it, so a pause in reading is normal; {@link RemoteFileProxy} bounds the wait for headers.
  */
 public final class ProxyClient {
+    /** Largest body piece handed over at once; read buffers are at most 64 KiB, so in effect one per read. */
+    static final int MAX_CHUNK = 256 * 1024;
+
     private ProxyClient() {
     }
 
@@ -28,6 +31,9 @@ public final class ProxyClient {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .keepAlive(true)
-                .compress(false);
+                .compress(false)
+                // Netty splits bodies into 8 KiB contents by default: one per read buffer instead, so that a
+                // 64 KiB read from the owner is one write to the client, not eight.
+                .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK));
     }
 }

@@ -3,7 +3,6 @@ package org.dftp.netty.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -178,7 +177,11 @@ public final class RemoteFileProxy implements RemoteFiles {
         protected void hookOnNext(ByteBuf buf) {
             int n = buf.readableBytes();
             // The client releases its buffers after onNext returns: the client channel needs its own reference.
-            ctx.writeAndFlush(new DefaultHttpContent(buf.retain())).addListener(f -> {
+            // A bare ByteBuf is body content to the HTTP encoder (chunk-framed when the body is chunked), so no
+            // HttpContent wrapper per piece. Flushed at once: a write that completes in the call requests the
+            // next piece before the owner's channel runs out of demand, so its reading never stops while the
+            // client keeps up (deferring the flush to the end of the read made demand run dry and reading toggle).
+            ctx.writeAndFlush(buf.retain()).addListener(f -> {
                 if (f.isSuccess()) {
                     metrics.bytesServedProxied.add(n);
                     request(1);

@@ -16,7 +16,7 @@ import java.util.function.Function;
 /**
  * Stands in for an original Go node named {@code gb}: its management API records what it is sent
  * (greetings, updates) and answers as the original does; its public API serves files from a map, with
- * single ranges, and records the requests it gets. Both on 127.0.0.1.
+ * single ranges ({@code .txt} files chunked, without a length), and records the requests it gets. Both on 127.0.0.1.
  */
 final class FakeGoNode implements AutoCloseable {
     /** One request as the fake received it. */
@@ -81,6 +81,17 @@ final class FakeGoNode implements AutoCloseable {
                 int end = Math.min(Integer.parseInt(se[1]), f.length - 1);
                 ex.getResponseHeaders().set("Content-Range", "bytes " + start + "-" + end + "/" + f.length);
                 reply(ex, 206, "application/octet-stream", java.util.Arrays.copyOfRange(f, start, end + 1));
+                return;
+            }
+            if (ex.getRequestURI().getPath().endsWith(".txt")) { // no length: the body goes out chunked
+                ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream out = ex.getResponseBody()) {
+                    for (int off = 0; off < f.length; off += 1000) {
+                        out.write(f, off, Math.min(1000, f.length - off));
+                        out.flush();
+                    }
+                }
                 return;
             }
             reply(ex, 200, "image/jpeg", f);

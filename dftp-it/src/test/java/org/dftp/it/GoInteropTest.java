@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GoInteropTest {
     private static final long T0930 = 1795512638L; // 2026-11-24 09:30:38 UTC, the capture's mtime
     private static final byte[] C_JPG = {(byte) 0xff, (byte) 0xd8};
+    private static final byte[] NOTES = Trees.random(300_000, 8);
 
     @TempDir
     Path root;
@@ -77,7 +78,7 @@ class GoInteropTest {
                 .withMulticast(null));
 
         bigb = Trees.random(1 << 20, 7); // the first MiB of bigb1g.bin, enough for a range
-        Map<String, byte[]> files = Map.of("somedir/c.jpg", C_JPG, "bigb1g.bin", bigb);
+        Map<String, byte[]> files = Map.of("somedir/c.jpg", C_JPG, "bigb1g.bin", bigb, "notes.txt", NOTES);
         try {
             gb = FakeGoNode.start(7050, 7051, this::gbClusterInfo, files);
             capturedPorts = true;
@@ -200,6 +201,24 @@ class GoInteropTest {
         assertEquals(206, slice.statusCode());
         assertArrayEquals(java.util.Arrays.copyOfRange(bigb, 1000, 2000), slice.body());
         assertEquals("bytes=1000-1999", next(gb.publicRequests).header("Range"));
+
+        // A body gb sends chunked (no length) goes on chunked, whole. gb announces the file incrementally.
+        String notes = "{\"Files\":[{\"FullName\":\"notes.txt\",\"Basename\":\"notes.txt\",\"Dir\":false,"
+                + "\"LastModified\":1795512638,\"LastInfoUpdated\":1795512700,\"SizeInBytes\":300000,\"FileMode\":420,"
+                + "\"OwnerNode\":\"gb\",\"Deletion\":false}],\"UpdateTime\":1795512700,\"Full\":false,\"SenderNodeName\":\"gb\"}";
+        assertEquals(200, Web.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + ga.mgmtPort() + "/update/")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(notes)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        while (!"gb".equals(ClusterChecks.listing(e, "").get("notes.txt"))) {
+            assertTrue(System.nanoTime() < deadline + Duration.ofSeconds(10).toNanos(), "notes.txt never showed");
+            Thread.sleep(20);
+        }
+        HttpResponse<byte[]> chunked = Web.get(e.url("/fs/notes.txt"));
+        assertEquals(200, chunked.statusCode());
+        assertEquals("chunked", chunked.headers().firstValue("transfer-encoding").orElse(""));
+        assertArrayEquals(NOTES, chunked.body());
+        next(gb.publicRequests);
 
         // ga's own files are served locally: the sparse gigabyte reads as zeros, here its first bytes.
         HttpResponse<byte[]> own = Web.HTTP.send(java.net.http.HttpRequest.newBuilder(

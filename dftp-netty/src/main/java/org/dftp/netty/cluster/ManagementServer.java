@@ -71,8 +71,19 @@ public final class ManagementServer {
                 .bindNow();
     }
 
-    /** An answer: status, content type, body, and a {@code Location} for redirects. */
-    record Reply(int status, String contentType, byte[] body, String location) {
+    /**
+     * An answer: status, content type, body, a {@code Location} for redirects, and what to do once it is
+     * sent (or could not be), or null.
+     */
+    record Reply(int status, String contentType, byte[] body, String location, Runnable after) {
+        Reply(int status, String contentType, byte[] body, String location) {
+            this(status, contentType, body, location, null);
+        }
+
+        Reply then(Runnable next) {
+            return new Reply(status, contentType, body, location, next);
+        }
+
         static Reply text(int status, String text) {
             return new Reply(status, TEXT, (text + "\n").getBytes(StandardCharsets.UTF_8), null);
         }
@@ -151,7 +162,7 @@ public final class ManagementServer {
         return form(req, query)
                 .map(f -> MgmtInput.greeting(f, seenFrom))
                 .flatMap(membership::greeted)
-                .map(Reply::json);
+                .map(a -> Reply.json(a.info()).then(a.then()));
     }
 
     private Mono<Reply> update(HttpServerRequest req) {
@@ -257,7 +268,8 @@ public final class ManagementServer {
         if (r.location() != null) {
             res.header(HttpHeaderNames.LOCATION, r.location());
         }
-        return res.sendByteArray(Mono.just(r.body())).then();
+        Mono<Void> sent = res.sendByteArray(Mono.just(r.body())).then();
+        return r.after() == null ? sent : sent.doFinally(s -> r.after().run());
     }
 
     SortedMap<Integer, Long> responseCounts() {

@@ -109,27 +109,43 @@ public final class Membership implements AutoCloseable {
         return Map.copyOf(updateLag);
     }
 
-    /** A validated greeting from another node ({@code POST /cluster/}); completes with our answer. */
-    public Mono<ClusterInfo> greeted(Greeting g) {
+    /**
+     * What a greeting gets: the answer, and what to do once it is on its way back ({@code then}, run by the
+     * server after sending it).
+     */
+    public record Answer(ClusterInfo info, Runnable then) {
+    }
+
+    private static final Runnable NOTHING = () -> { };
+
+    /**
+     * A validated greeting from another node ({@code POST /cluster/}); completes with our answer. A push of
+     * our full update is asked for at once (it waits out the pusher's debounce anyway); greeting an unknown
+     * caller back is left to {@link Answer#then}, after the answer: the caller is waiting for the answer,
+     * and in a fresh JVM the greeting back (a new client connection) would otherwise delay it.
+     */
+    public Mono<Answer> greeted(Greeting g) {
         if (g.name().equals(selfName())) {
             log.warn("Ignoring a greeting from {} that claims our own name '{}'", g.mgmtAddr(), g.name());
-            return Mono.fromSupplier(this::info);
+            return Mono.fromSupplier(() -> new Answer(info(), NOTHING));
         }
         boolean known = store.snapshot().peer(g.name()) != null;
         NodeInfo seen = NodeInfo.of(g.name(), g.publicAddr().toString(), g.mgmtAddr().toString());
         return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(seen, now())))
-                .doOnNext(after -> {
+                .map(after -> {
                     if (!known) {
                         log.info("Met new node: {} (mgmt {}, public {})", g.name(), g.mgmtAddr(), g.publicAddr());
                     }
                     if (g.requestFullUpdate() || !known) {
                         pusher.requestFull(g.name());
                     }
-                    if (!known && !greeting(g.mgmtAddr())) {
-                        background(greet(g.mgmtAddr(), true));
-                    }
-                })
-                .map(after -> info());
+                    Runnable then = known ? NOTHING : () -> {
+                        if (!greeting(g.mgmtAddr())) {
+                            background(greet(g.mgmtAddr(), true));
+                        }
+                    };
+                    return new Answer(info(), then);
+                });
     }
 
     /**

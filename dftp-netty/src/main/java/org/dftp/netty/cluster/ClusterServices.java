@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.cluster.Event;
 import org.dftp.netty.HostPort;
@@ -45,14 +46,16 @@ public final class ClusterServices implements AutoCloseable {
     private final Membership membership;
     private final DisposableServer server;
     private final MulticastDiscovery discovery;
+    private final WarmUp warmUp;
 
     private ClusterServices(LoopResources loops, PeerClient client, Membership membership, DisposableServer server,
-                            MulticastDiscovery discovery) {
+                            MulticastDiscovery discovery, WarmUp warmUp) {
         this.loops = loops;
         this.client = client;
         this.membership = membership;
         this.server = server;
         this.discovery = discovery;
+        this.warmUp = warmUp;
     }
 
     /** {@link #start(NodeConfig, DfsStore, NodeMetrics, int, Clock)} with the system clock. */
@@ -103,7 +106,8 @@ public final class ClusterServices implements AutoCloseable {
                         store.snapshot().selfName(), membership.advertisedMgmtAddr(), MulticastDiscovery.PING_INTERVAL,
                         membership::discovered);
             }
-            return new ClusterServices(loops, client, membership, server, discovery);
+            WarmUp warmUp = WarmUp.start(membership, client, mgmtAddr);
+            return new ClusterServices(loops, client, membership, server, discovery, warmUp);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.disposeNow(Duration.ofSeconds(2));
@@ -151,6 +155,14 @@ public final class ClusterServices implements AutoCloseable {
         return membership.join(peers);
     }
 
+    /**
+     * Completes when the start-up warm-up is over: the code of a join has run once, so a join no longer
+     * pays the JVM's first-run costs (see {@code WarmUp}). For benchmarks and tests; nothing waits for it.
+     */
+    public CompletableFuture<Void> warmedUp() {
+        return warmUp.done();
+    }
+
     /** The interfaces discovery joined the group on; empty when discovery is off. */
     public List<String> discoveryInterfaces() {
         return discovery == null ? List.of() : discovery.interfaces();
@@ -158,6 +170,7 @@ public final class ClusterServices implements AutoCloseable {
 
     @Override
     public void close() {
+        warmUp.close();
         if (discovery != null) {
             discovery.close();
         }

@@ -65,7 +65,7 @@ final class WarmUp implements AutoCloseable {
             if (closed) {
                 return;
             }
-            request = client.getCluster(selfMgmt).subscribe(x -> finish(null), this::finish, () -> finish(null));
+            request = client.getCluster(selfMgmt).subscribe(null, this::finish, () -> finish(null));
         }
     }
 
@@ -94,7 +94,7 @@ final class WarmUp implements AutoCloseable {
         try (UpdateParser parser = new UpdateParser()) {
             byte[] b = body.toByteArray();
             parser.feed(b, 0, b.length);
-            parser.finish();
+            DfsTree.EMPTY.apply(parser.finish().changes());
         }
     }
 

@@ -8,8 +8,9 @@ import org.dftp.core.tree.Change;
 import org.dftp.core.tree.Offer;
 
 /**
- * Not a test: join convergence (issue 3). Node B owns N entries; {@code POST /join/} on node A names B;
- * the time until A's tree holds all of B's entries, once both nodes run (their start-up warm-up over, as
+ * Not a test: join convergence (issue 3). {@code POST /join/} on node A names node B; one of them owns N
+ * entries (B, the running node, by default; A, the node told to join, with "joiner", as issue 3 words it);
+ * the time until the other node's tree holds all of them, once both nodes run (their start-up warm-up over, as
  * on a node that has been up for a second). Both nodes run in this JVM on loopback; with
  * {@code rounds > 1} fresh pairs join again in the warmed-up JVM. Run by bench/join-convergence.sh.
  */
@@ -20,15 +21,19 @@ public final class JoinBench {
     public static void main(String[] args) throws Exception {
         int entries = args.length > 0 ? Integer.parseInt(args[0]) : 500_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        boolean joinerOwns = args.length > 2 && args[2].equals("joiner");
+        String owner = joinerOwns ? "node-a" : "node-b";
         List<Change> changes = new ArrayList<>(entries);
         for (int i = 0; i < entries; i++) {
             changes.add(Change.offer(DfsPath.of("data/set-" + (i / 500) + "/file-" + i + ".bin"),
-                    Offer.of("node-b", 0644, i, 1_700_000_000L, 1_700_000_100L)));
+                    Offer.of(owner, 0644, i, 1_700_000_000L, 1_700_000_100L)));
         }
         warmTheMeasuringClient();
+        System.out.println(joinerOwns ? "the node told to join (A) owns the entries; B must list them"
+                : "the running node (B) owns the entries; A, told to join it, must list them");
         for (int round = 1; round <= rounds; round++) {
             System.out.print("round " + round + ": ");
-            join(changes);
+            join(changes, joinerOwns);
         }
         System.exit(0);
     }
@@ -57,24 +62,26 @@ public final class JoinBench {
         }
     }
 
-    /** One join of a fresh node A to a fresh node B that owns {@code changes}. */
-    private static void join(List<Change> changes) throws Exception {
+    /** One join of a fresh node A to a fresh node B, one of which owns {@code changes}. */
+    private static void join(List<Change> changes, boolean joinerOwns) throws Exception {
         try (TestNode a = TestNode.start("node-a", 7040); TestNode b = TestNode.start("node-b", 7050)) {
-            b.store.publish(new Event.LocalScanned(changes, true, 1_700_000_100L)).join();
+            TestNode owner = joinerOwns ? a : b;
+            TestNode learner = joinerOwns ? b : a;
+            owner.store.publish(new Event.LocalScanned(changes, true, 1_700_000_100L)).join();
             // Running nodes: their start-up warm-up (about 1 s in a fresh JVM) is over.
             long w0 = System.nanoTime();
             a.cluster.warmedUp().join();
             b.cluster.warmedUp().join();
             long waited = (System.nanoTime() - w0) / 1_000_000;
-            int expected = b.store.snapshot().tree().size();
+            int expected = owner.store.snapshot().tree().size();
             System.gc();
             long t0 = System.nanoTime();
             int status = a.form("/join/", "peer=" + b.mgmt()).statusCode();
             long answered = System.nanoTime();
-            while (a.store.snapshot().tree().size() < expected) {
+            while (learner.store.snapshot().tree().size() < expected) {
                 Thread.sleep(5);
                 if (System.nanoTime() - t0 > 60_000_000_000L) {
-                    throw new IllegalStateException("no convergence in 60 s: " + a.store.snapshot().tree().size());
+                    throw new IllegalStateException("no convergence in 60 s: " + learner.store.snapshot().tree().size());
                 }
             }
             long done = System.nanoTime();

@@ -95,7 +95,7 @@ run() {
   echo "== $1" >> "$BENCH_OUT/wrk.log"; echo "$out" >> "$BENCH_OUT/wrk.log"
   if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "bench: $1: $(echo "$out" | grep 'Non-2xx\|Socket errors')" >&2; fi
   bps=$(echo "$out" | awk '/Transfer\/sec/ {v=$2; u=substr(v,length(v)-1); n=v+0;
-      if (u=="GB") n*=1073741824; else if (u=="MB") n*=1048576; else if (u=="KB") n*=1024; print int(n)}')
+      if (u=="GB") n*=1073741824; else if (u=="MB") n*=1048576; else if (u=="KB") n*=1024; printf "%.0f\n", n}')
   echo "$bps $(cat "$rssf")"
 }
 

@@ -2,8 +2,9 @@
 # Proxying other nodes' files (issue 3): four 64 MiB files owned by node B, fetched through node A at
 # 256 connections with wrk, side by side in one run with nginx proxy_pass (a front nginx proxying to an
 # upstream nginx that serves the same files; proxy_buffering on, the default; keep-alive to the upstream).
-# Prints bytes/s of each, the ratio dftp/nginx, and the largest RSS of node A and of the front nginx
-# during their runs (sampled every 0.2 s with ps -o rss).
+# Prints bytes/s of each, the ratio dftp/nginx, the largest RSS of node A and of the front nginx during
+# their runs (sampled every 0.2 s with ps -o rss), and the CPU seconds each proxy (node A; the front
+# nginx's master and workers) spent per GB moved, which depends much less on neighbours than bytes/s.
 #   SECONDS_PER_RUN (default 10) per wrk run; ROUNDS (default 3) alternating nginx/dftp rounds, the best
 #   of each reported; DFTP_A_OPTS the JVM flags of node A (default -Xms64m -Xmx256m).
 set -euo pipefail
@@ -85,18 +86,26 @@ rss_sampler() {
   done
 }
 
-# run LABEL URL_BASE PREFIX PID -> "bytes_per_s max_rss_kib"
+# cpu_ticks PID: user+system clock ticks of PID and its children (nginx's workers)
+cpu_ticks() {
+  for c in "$1" $(pgrep -P "$1"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'
+}
+
+# run LABEL URL_BASE PREFIX PID -> "bytes_per_s max_rss_kib cpu_seconds_per_GB"
 run() {
-  local out bps rssf="$BENCH_OUT/rss-$1"
+  local out bps rssf="$BENCH_OUT/rss-$1" c0 c1
   echo 0 > "$rssf"
   rss_sampler "$4" "$rssf" & local sp=$!
+  c0=$(cpu_ticks "$4")
   out=$(wrk -t2 -c"$conns" -d"${dur}"s --timeout 30s -s "$BENCH_OUT/rotate.lua" "$2" -- "$3")
+  c1=$(cpu_ticks "$4")
   kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null || true
   echo "== $1" >> "$BENCH_OUT/wrk.log"; echo "$out" >> "$BENCH_OUT/wrk.log"
   if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "bench: $1: $(echo "$out" | grep 'Non-2xx\|Socket errors')" >&2; fi
   bps=$(echo "$out" | awk '/Transfer\/sec/ {v=$2; u=substr(v,length(v)-1); n=v+0;
       if (u=="GB") n*=1073741824; else if (u=="MB") n*=1048576; else if (u=="KB") n*=1024; printf "%.0f\n", n}')
-  echo "$bps $(cat "$rssf")"
+  echo "$bps $(cat "$rssf") $(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v b="$bps" -v d="$dur" \
+      'BEGIN { if (b > 0) printf "%.2f", (t / hz) / (b * d / 1e9); else print "n/a" }')"
 }
 
 # The JIT needs some seconds of the same work before it is measured.
@@ -104,12 +113,13 @@ wrk -t2 -c"$conns" -d5s -s "$BENCH_OUT/rotate.lua" http://127.0.0.1:17240 -- /fs
 
 echo "machine: $(machine)"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
-printf "%-6s %16s %16s %8s %14s %14s\n" round "nginx B/s" "dftp B/s" ratio "nginx rss KiB" "dftp A rss KiB"
+printf "%-6s %14s %14s %7s %14s %14s %12s %12s\n" round "nginx B/s" "dftp B/s" ratio "nginx rss KiB" \
+  "dftp A rss KiB" "nginx CPU/GB" "dftp CPU/GB"
 best_n=0; best_d=0; max_rss_a=0
 for r in $(seq 1 "$rounds"); do
-  read -r nb nr < <(run "nginx-$r" http://127.0.0.1:18291 / "$FRONT_PID")
-  read -r db dr < <(run "dftp-$r" http://127.0.0.1:17240 /fs/ "$A_PID")
-  printf "%-6s %16s %16s %8s %14s %14s\n" "$r" "$nb" "$db" "$(ratio "$db" "$nb")" "$nr" "$dr"
+  read -r nb nr nc < <(run "nginx-$r" http://127.0.0.1:18291 / "$FRONT_PID")
+  read -r db dr dc < <(run "dftp-$r" http://127.0.0.1:17240 /fs/ "$A_PID")
+  printf "%-6s %14s %14s %7s %14s %14s %11ss %11ss\n" "$r" "$nb" "$db" "$(ratio "$db" "$nb")" "$nr" "$dr" "$nc" "$dc"
   [ "$nb" -gt "$best_n" ] && best_n=$nb
   [ "$db" -gt "$best_d" ] && best_d=$db
   [ "$dr" -gt "$max_rss_a" ] && max_rss_a=$dr

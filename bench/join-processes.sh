@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Join convergence (issue 3) between two nodes started from the jar, each a fresh JVM, as users run them:
+# node J owns 500,000 empty files (1,000 directories of 500) on disk, node R owns none; POST /join/ on J
+# names R; the time until R's tree holds all of J's entries (dftp_entries on R's /metrics, polled every
+# 20 ms). Each round starts both processes anew and lets them run ${SETTLE:-2} s first (start-up and its
+# warm-up over: "a running node"). Usage: bench/join-processes.sh [rounds=3]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+need curl
+build_jar
+
+rounds=${1:-3}
+data="$BENCH_OUT/join-data"
+if [ ! -f "$data/.complete" ]; then
+  echo "bench: creating 1,000 x 500 empty files in $data (once)" >&2
+  rm -rf "$data"; mkdir -p "$data"
+  python3 - "$data" <<'PY'
+import os, sys
+root = sys.argv[1]
+for d in range(1000):
+    dd = os.path.join(root, "set-%04d" % d)
+    os.mkdir(dd)
+    for f in range(500):
+        os.close(os.open(os.path.join(dd, "file-%03d.bin" % f), os.O_CREAT | os.O_WRONLY, 0o644))
+PY
+  touch "$data/.complete"
+fi
+mkdir -p "$BENCH_OUT/join-empty"
+find "$data" > /dev/null
+
+# The ports must be free: a node of someone else's run on them would be joined instead of ours.
+for p in 27340 27341 27350 27351; do
+  if ss -ltn | awk '{print $4}' | grep -q ":$p\$"; then echo "bench: port $p is in use" >&2; exit 1; fi
+done
+
+entries() { curl -fs "http://127.0.0.1:$1/metrics" | awk '$1 == "dftp_entries" {print $2}'; }
+now_ms() { date +%s%3N; }
+
+echo "machine: $(machine)"
+for r in $(seq 1 "$rounds"); do
+  echo "load before round $r: $(uptime | sed 's/.*load average/load average/')"
+  start_dftp join-j "$data" 27340 27341; J=$LAST_PID
+  start_dftp join-r "$BENCH_OUT/join-empty" 27350 27351; R=$LAST_PID
+  wait_http http://127.0.0.1:27341/healthz 60
+  wait_http http://127.0.0.1:27351/healthz 60
+  sleep "${SETTLE:-2}"
+  expected=$(entries 27341)
+  t0=$(now_ms)
+  curl -fs -o /dev/null -d peer=127.0.0.1:27351 http://127.0.0.1:27341/join/
+  t1=$(now_ms)
+  until [ "$(entries 27351)" -ge "$expected" ] 2>/dev/null; do
+    [ $(( $(now_ms) - t0 )) -lt 60000 ] || { echo "bench: no convergence in 60 s" >&2; exit 1; }
+    sleep 0.02
+  done
+  t2=$(now_ms)
+  echo "round $r: entries=$expected join-answered=$((t1 - t0))ms converged=$((t2 - t0))ms"
+  kill "$J" "$R"; wait "$J" "$R" 2>/dev/null || true
+  grep -h "Pushed full update" "$BENCH_OUT/dftp-join-j.log" | tail -1
+done

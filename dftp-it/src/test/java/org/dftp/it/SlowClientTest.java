@@ -32,6 +32,7 @@ import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.DftpNode;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
+import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for the whole JVM: Netty's direct memory (its own counter and NIO's buffer pool) and the heap after a
  * full collection.
  */
-@ExtendWith(LeakWatch.class)
+@ExtendWith(NettyLeaks.class)
 @Timeout(120)
 class SlowClientTest {
     static final long GIB = 1L << 30;

@@ -20,6 +20,7 @@ import org.dftp.it.ClusterChecks.Endpoint;
 import org.dftp.netty.DftpNode;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
+import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node lists the same DFS, shows the same owners, and serves every file byte for byte from its owner,
  * over HTTP from every node and over FTP from one.
  */
-@ExtendWith(LeakWatch.class)
+@ExtendWith(NettyLeaks.class)
 @Timeout(60)
 class ThreeNodesTest {
     private static final HostPort ANY = HostPort.parse("127.0.0.1:0");

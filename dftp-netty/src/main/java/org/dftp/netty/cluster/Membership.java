@@ -41,6 +41,8 @@ public final class Membership implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
     /** How long an update from a sender we are still greeting waits for the greeting to finish. */
     static final Duration UNKNOWN_SENDER_GRACE = Duration.ofSeconds(5);
+    /** A greeting from a node whose answer to our full-update greeting came this recently is not returned. */
+    static final Duration CROSSING_GREETINGS = Duration.ofSeconds(10);
 
     private final DfsStore store;
     private final PeerClient client;
@@ -52,6 +54,8 @@ public final class Membership implements AutoCloseable {
     private final Tasks tasks = new Tasks();
     private final Map<String, Mono<NodeInfo>> greetings = new ConcurrentHashMap<>();
     private final Map<String, Long> updateLag = new ConcurrentHashMap<>();
+    /** When our greeting asking each peer for a full update was last answered (System.nanoTime). */
+    private final Map<String, Long> greetedFull = new ConcurrentHashMap<>();
     private volatile Duration unknownSenderGrace = UNKNOWN_SENDER_GRACE;
 
     /**
@@ -140,7 +144,7 @@ public final class Membership implements AutoCloseable {
                         pusher.requestFull(g.name());
                     }
                     Runnable then = known ? NOTHING : () -> {
-                        if (!greeting(g.mgmtAddr())) {
+                        if (!greeting(g.mgmtAddr()) && !greetedRecently(g.name())) {
                             background(greet(g.mgmtAddr(), true));
                         }
                     };
@@ -165,12 +169,22 @@ public final class Membership implements AutoCloseable {
                     log.info("Greeting {}...", addr);
                     return client.greet(addr, selfGreeting(requestFullUpdate));
                 })
-                .flatMap(answer -> answered(addr, answer))
+                .flatMap(answer -> answered(addr, answer, requestFullUpdate))
                 .doFinally(s -> greetings.remove(key, self.get()))
                 .cache();
         self.set(g);
         existing = greetings.putIfAbsent(key, g);
         return existing != null ? existing : g;
+    }
+
+    /**
+     * Whether our own greeting asking {@code name} for a full update was answered a moment ago. Then the
+     * caller's greeting merely crossed ours (each side of a join greets the other): greeting it back
+     * would ask it for its full update a second time.
+     */
+    private boolean greetedRecently(String name) {
+        Long at = greetedFull.get(name);
+        return at != null && System.nanoTime() - at < CROSSING_GREETINGS.toNanos();
     }
 
     /** Whether a greeting to {@code addr} is under way. */
@@ -179,7 +193,7 @@ public final class Membership implements AutoCloseable {
         return greetings.containsKey(a) || greetings.containsKey(a + " full");
     }
 
-    private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer) {
+    private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer, boolean requestedFull) {
         NodeInfo peer;
         try {
             peer = MgmtInput.greetingAnswer(answer, addr);
@@ -193,6 +207,9 @@ public final class Membership implements AutoCloseable {
         boolean known = store.snapshot().peer(peer.name()) != null;
         return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(peer, now())))
                 .map(after -> {
+                    if (requestedFull) {
+                        greetedFull.put(peer.name(), System.nanoTime());
+                    }
                     if (!known) {
                         log.info("Met new node: {} (mgmt {}, public {})", peer.name(), peer.mgmtAddr(), peer.publicAddr());
                         pusher.requestFull(peer.name());

@@ -103,10 +103,11 @@ public final class LocalSync implements AutoCloseable {
      * What a full scan found and cost.
      *
      * @param files regular files found
+     * @param entries files and directories found
      * @param scanMillis time spent reading the disk
      * @param indexMillis time spent putting the result into the store
      */
-    public record Scanned(int files, long scanMillis, long indexMillis) {
+    public record Scanned(int files, int entries, long scanMillis, long indexMillis) {
     }
 
     /**
@@ -121,15 +122,15 @@ public final class LocalSync implements AutoCloseable {
             long t1 = System.nanoTime();
             betweenReadAndPublish.run();
             store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
-            return new Scanned(r.files(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            return new Scanned(r.files(), r.changes().size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
     }
 
     /** The periodic safety net: a full {@link #scan}, then {@link Listener#rescanned}. */
     public void rescan() {
         Scanned r = scan();
-        log.info("Scanner: periodic rescan finished, {} file(s) found (scan {} ms, index {} ms)", r.files(),
-                r.scanMillis(), r.indexMillis());
+        log.info("Scanner: periodic rescan finished, {} file(s) found; {} entries read in {} ms, indexed in {} ms",
+                r.files(), r.entries(), r.scanMillis(), r.indexMillis());
         listener.rescanned();
     }
 

@@ -29,9 +29,13 @@ import reactor.core.publisher.Mono;
  * {@code request-full-update}); a peer that misses {@code -ping-failures} pings in a row is removed with all
  * its offers ({@code PeerRemoved}), and one line says so: {@code Peer gb removed: 3 pings missed (...)}.
  *
- * <p>A ping is missed when it fails, or when it is still unanswered at the next tick (it is then cancelled
- * and a new one sent), so a dead peer is gone at most {@code interval x (failures + 1)} after it died,
- * whether its host refuses connections or has vanished from the network. An answer resets the count.
+ * <p>Every interval without an answer is a miss: a ping that fails counts one, and so does each tick that
+ * finds the last ping still unanswered (no second ping is sent meanwhile; the first may still be answered,
+ * late). So a dead peer is gone at most {@code interval x (failures + 1)} after it died, whether its host
+ * refuses connections or has vanished from the network, while a live one that is slow to answer (a JVM
+ * warming up, a loaded machine) has {@code failures - 1} intervals to do so. Any sign of life resets the
+ * count: an answer, and anything else that moves the peer's {@code LastAlive} (it greeted us, it pushed an
+ * update), so a peer we cannot reach but that reaches us is not removed only to greet us back in.
  *
  * <p>A removed peer is not forgotten at once: it is greeted again, asking for a full update, one interval
  * after its removal and then at doubling intervals up to a minute (or one ping interval, if longer), for
@@ -75,8 +79,14 @@ final class Liveness implements AutoCloseable {
     /** A peer being pinged; touched on the liveness thread only. */
     private static final class Pinged {
         int missed;
+        /** The ping in flight, or 0. */
         long pingId;
         Disposable ping;
+        long pingSent;
+        /** Whether a tick already counted the ping in flight as missed (its failure then counts no more). */
+        boolean countedLate;
+        /** The peer's {@code LastAlive} when last looked at. */
+        long lastAlive;
         String lastFailure = "";
     }
 
@@ -173,13 +183,16 @@ final class Liveness implements AutoCloseable {
         }
         for (NodeInfo peer : s.peers().values()) {
             Pinged p = pinged.computeIfAbsent(peer.name(), k -> new Pinged());
-            if (p.pingId != 0) {
-                dispose(p);
-                if (missed(peer, p, "no answer within " + GoDuration.format(interval))) {
-                    continue;
-                }
+            if (peer.lastAlive() > p.lastAlive) {
+                p.lastAlive = peer.lastAlive();
+                p.missed = 0; // it greeted us, pushed an update, or answered a ping since
             }
-            ping(peer, p);
+            if (p.pingId != 0) {
+                p.countedLate = true;
+                missed(peer, p, "no answer for " + GoDuration.format(Duration.ofMillis(now - p.pingSent)));
+                continue; // removed, or still waiting for that answer
+            }
+            ping(peer, p, now);
         }
     }
 
@@ -224,7 +237,7 @@ final class Liveness implements AutoCloseable {
                 () -> onThread(() -> d.retrying = false));
     }
 
-    private void ping(NodeInfo peer, Pinged p) {
+    private void ping(NodeInfo peer, Pinged p, long now) {
         HostPort addr;
         try {
             addr = HostPort.parse(peer.mgmtAddr());
@@ -234,6 +247,8 @@ final class Liveness implements AutoCloseable {
         }
         long id = ++nextPingId;
         p.pingId = id;
+        p.pingSent = now;
+        p.countedLate = false;
         String name = peer.name();
         Disposable sub = peers.ping(addr).subscribe(
                 answer -> onThread(() -> answered(peer, p, id, answer)),
@@ -252,7 +267,9 @@ final class Liveness implements AutoCloseable {
         p.pingId = 0;
         p.ping = null;
         if (!answer.name().equals(peer.name())) {
-            missed(peer, p, peer.mgmtAddr() + " answered as " + answer.name());
+            if (!p.countedLate) {
+                missed(peer, p, peer.mgmtAddr() + " answered as " + answer.name());
+            }
             return;
         }
         if (p.missed > 0) {
@@ -268,7 +285,11 @@ final class Liveness implements AutoCloseable {
         }
         p.pingId = 0;
         p.ping = null;
-        missed(peer, p, why);
+        if (p.countedLate) {
+            p.lastFailure = why; // its intervals are counted already
+        } else {
+            missed(peer, p, why);
+        }
     }
 
     /** Counts a missed ping; returns whether the peer was removed. */

@@ -38,7 +38,7 @@ class LivenessTest {
     private static final int FAILURES = 3;
 
     /** How a fake peer answers pings and greetings. */
-    enum Answer { ANSWER, REFUSE, HANG }
+    enum Answer { ANSWER, REFUSE, HANG, LATER }
 
     private final DfsStore store = new DfsStore(ClusterState.initial("dftp", NodeInfo.of("me", ":7040", ":7041")));
     private final NodeMetrics metrics = new NodeMetrics();
@@ -87,6 +87,8 @@ class LivenessTest {
         final List<HostPort> pings = new ArrayList<>();
         final List<HostPort> greetings = new ArrayList<>();
         final List<String> answered = new ArrayList<>();
+        /** The pings answered {@code LATER}, for the test to answer. */
+        final List<Sinks.One<NodeInfo>> later = new ArrayList<>();
         final List<String> removed = new ArrayList<>();
         final List<NodeInfo> returned = new ArrayList<>();
         int cancelled;
@@ -96,6 +98,11 @@ class LivenessTest {
                 case ANSWER -> Mono.just(NodeInfo.of(names.get(addr), "", addr.toString()));
                 case REFUSE -> Mono.error(new PeerException("Error communicating with " + addr + ": refused", 0));
                 case HANG -> Sinks.<NodeInfo>one().asMono().doOnCancel(() -> cancelled++);
+                case LATER -> {
+                    Sinks.One<NodeInfo> sink = Sinks.one();
+                    later.add(sink);
+                    yield sink.asMono();
+                }
             };
         }
 
@@ -194,18 +201,50 @@ class LivenessTest {
     }
 
     @Test
-    void aPingStillUnansweredAtTheNextTickIsMissedAndCancelled() {
+    void eachTickThatFindsThePingUnansweredIsAMissAndNoSecondPingIsSent() {
         HostPort gb = meet("gb", 7051, "b.txt");
         peers.behaviour.put(gb, Answer.HANG);
         tick(); // sent
-        tick(); // first one missed, second sent
-        tick(); // second missed, third sent
+        tick(); // first interval missed
+        tick(); // second
         assertNotNull(store.snapshot().peer("gb"));
-        assertEquals(2, peers.cancelled);
-        tick(); // third missed: removed, nothing new sent
+        assertEquals(1, peers.pings.size(), "one ping in flight at a time");
+        assertEquals(0, peers.cancelled);
+        tick(); // third: removed, and the ping given up
         assertNull(store.snapshot().peer("gb"));
-        assertEquals(3, peers.cancelled, "no ping is left hanging");
-        assertEquals(3, peers.pings.size());
+        assertEquals(1, peers.cancelled, "no ping is left hanging");
+        assertEquals(1, peers.pings.size());
+    }
+
+    @Test
+    void aLateAnswerWithinTheFailuresStillCounts() {
+        HostPort gb = meet("gb", 7051);
+        peers.behaviour.put(gb, Answer.LATER);
+        tick(); // sent
+        tick(); // one interval without an answer
+        tick(); // two
+        peers.later.get(0).tryEmitValue(NodeInfo.of("gb", "", gb.toString())); // a slow JVM answers at last
+        assertEquals(List.of("gb"), peers.answered);
+        tick(); // a new ping, the count back at zero
+        tick();
+        tick();
+        assertNotNull(store.snapshot().peer("gb"));
+        assertEquals(2, peers.pings.size());
+    }
+
+    @Test
+    void anySignOfLifeResetsTheCount() {
+        HostPort gb = meet("gb", 7051, "b.txt");
+        peers.behaviour.put(gb, Answer.REFUSE); // we cannot reach it...
+        tick();
+        tick();
+        // ...but it greets us (or pushes an update): the store moves its LastAlive.
+        store.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:7050", gb.toString()), 5)).join();
+        tick();
+        tick();
+        assertNotNull(store.snapshot().peer("gb"), "two misses since it was last heard of");
+        tick();
+        assertNull(store.snapshot().peer("gb"));
     }
 
     @Test

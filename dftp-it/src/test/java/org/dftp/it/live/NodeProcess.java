@@ -231,6 +231,11 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** How many lines of the log contain {@code text}. */
+    int logLines(String text) {
+        return (int) log().lines().filter(l -> l.contains(text)).count();
+    }
+
     /** {@code kill -9}: no shutdown hook runs, nothing is said goodbye to. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

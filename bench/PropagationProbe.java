@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Change propagation (bench/change-propagation.sh): creates files in node B's directory and measures, per
  * file, the time from its creation (written and closed) until node A's {@code /find/?prefix=} lists it.
- * A polls A continuously, one request after the other, and notes when each name first appears.
+ * The probe polls A every 10 ms (so the delays carry up to 10 ms of polling on top) and notes when each
+ * name first appears; polling back to back would take a core from the two nodes on a small machine.
  *
  * <p>Run with the JDK's single-file launcher: {@code java bench/PropagationProbe.java DIR URL BURSTS BURST_SIZE
  * SINGLES SINGLE_GAP_MS}.
@@ -45,6 +46,11 @@ public class PropagationProbe {
                     }
                 } catch (Exception e) {
                     // the prefix directory may not exist yet: 404, try again
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
                 }
             }
         });

@@ -2,7 +2,7 @@
 # Change propagation (issue 5): node B follows its disk and pushes incremental updates; node A lists what
 # B's disk holds. 1,000 files are created on B (10 bursts of 50, 1 s apart, then 500 one at a time, every
 # 20 ms) and, per file, the delay from its creation to its first appearance in A's /find/?prefix= is
-# measured (A is polled back to back). Target: p99 under 1 s.
+# measured (A is polled every 10 ms). Target: p99 under 1 s.
 # Usage: bench/change-propagation.sh [bursts=10] [burst-size=50] [singles=500] [gap-ms=20]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -3,14 +3,18 @@ package org.dftp.netty;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.cluster.DfsStore;
-import org.dftp.core.cluster.Event;
 import org.dftp.core.local.LocalRoot;
-import org.dftp.core.local.LocalScanner;
+import org.dftp.core.local.LocalSync;
+import org.dftp.core.tree.Change;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpServer;
@@ -26,11 +30,17 @@ import reactor.netty.http.client.HttpClient;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running dftp node: the store, the local scan, and every listener. {@link #start} returns once
- * the node serves; {@link #close} stops everything it started, in reverse order.
+ * One running dftp node: the store, the local tree (scanned, then followed by a watcher and rescanned
+ * every {@code -full-update-interval}), and every listener. {@link #start} returns once the node serves;
+ * {@link #close} stops everything it started, in reverse order.
+ *
+ * <p>Local changes go to the store first and then to every peer: a watcher batch as one incremental
+ * update, a periodic rescan as a full update to each peer.
  */
 public final class DftpNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DftpNode.class);
+    /** How long the local disk must be quiet before its changes go out (see {@code LocalWatcher}). */
+    static final Duration WATCH_COALESCE = Duration.ofMillis(100);
 
     private final NodeConfig config;
     private final DfsStore store;
@@ -41,7 +51,8 @@ public final class DftpNode implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private PublicHttpServer http;
     private DfsFtpServer ftp;
-    private ClusterServices cluster;
+    private volatile ClusterServices cluster;
+    private LocalSync local;
 
     private DftpNode(NodeConfig config, DfsStore store, LocalRoot localRoot) {
         this.config = config;
@@ -59,13 +70,13 @@ public final class DftpNode implements AutoCloseable {
      */
     public static DftpNode start(NodeConfig config) throws IOException {
         LocalRoot root = LocalRoot.of(config.dfsRoot(), config.dfsMount());
-        long now = Clock.systemUTC().millis() / 1000;
         NodeInfo self = NodeInfo.of(config.nodeName(), config.httpListen().toString(), config.mgmtListen().toString());
         DfsStore store = new DfsStore(ClusterState.initial(config.clusterName(), self));
         DftpNode node = new DftpNode(config, store, root);
         try {
-            node.scan(now);
+            node.scan();
             node.listen();
+            node.rescanPeriodically();
         } catch (Exception e) {
             // Netty's sync() rethrows a BindException undeclared: every failure ends the start the same way.
             node.close();
@@ -77,16 +88,51 @@ public final class DftpNode implements AutoCloseable {
         return node;
     }
 
-    private void scan(long now) {
-        long t0 = System.nanoTime();
-        LocalScanner.Result r = new LocalScanner(localRoot, config.nodeName()).scan(now);
-        long t1 = System.nanoTime();
-        store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
-        long t2 = System.nanoTime();
+    /** Starts watching the local tree, then scans it: what changes during the scan is not missed. */
+    private void scan() throws IOException {
+        local = new LocalSync(localRoot, config.nodeName(), store, Clock.systemUTC(), WATCH_COALESCE,
+                new LocalSync.Listener() {
+                    @Override
+                    public void changed(List<Change> changes) {
+                        ClusterServices c = cluster;
+                        if (c != null) {
+                            c.pushChanges(changes);
+                        }
+                    }
+
+                    @Override
+                    public void rescanned() {
+                        ClusterServices c = cluster;
+                        if (c != null) {
+                            c.pushFullUpdates();
+                        }
+                    }
+                });
+        started.add(local);
+        local.watch();
+        LocalSync.Scanned r = local.scan();
         // The original's line, word for word: users and scripts grep for it.
         log.info("Scanner: local scan finished, {} file(s) found", r.files());
-        log.info("Scanner: {} entries read in {} ms, indexed in {} ms", r.changes().size(), (t1 - t0) / 1_000_000,
-                (t2 - t1) / 1_000_000);
+        log.info("Scanner: {} entries read in {} ms, indexed in {} ms", r.entries(), r.scanMillis(), r.indexMillis());
+    }
+
+    /** Every {@code -full-update-interval}: a full rescan, then a full update to every peer. */
+    private void rescanPeriodically() {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dftp-rescan");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.fullUpdateInterval().toNanos();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                local.rescan();
+            } catch (RuntimeException e) {
+                // Thrown out of the task, it would end the schedule.
+                log.error("Scanner: periodic rescan failed", e);
+            }
+        }, every, every, TimeUnit.NANOSECONDS);
+        started.add(timer::shutdownNow);
     }
 
     private void listen() throws InterruptedException, IOException {

@@ -60,4 +60,16 @@ public record NodeConfig(
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
                 pingInterval, pingFailures);
     }
+
+    public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingEvery, missedPings);
+    }
+
+    public NodeConfig withFullUpdateInterval(Duration every) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
+                pingInterval, pingFailures);
+    }
 }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * Follows the local tree with the JDK {@link WatchService} (inotify on Linux), registered on every
  * directory, new ones included, and turns what happens on disk into batches of changes.
  *
- * <p>Events only mark paths dirty. After a short quiet period ({@code coalesce}) each dirty path is
+ * <p>Events only mark paths dirty. After a short quiet period ({@code coalesce}), or at the latest
+ * {@value #MAX_DELAY_FACTOR} times that long after the first event of a batch (a disk that never goes quiet,
+ * such as a copy writing a file every few milliseconds, must not hold its changes back), each dirty path is
  * looked at again on disk and compared with what the tree says this node offers there: the disk is the
  * truth, so a rename (a delete and a create), a burst of writes to one file, or events arriving in any
  * order all end in the right offers, each once. A directory that appears is scanned whole; one that
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalWatcher.class);
+    /** The longest a change waits for its batch, in units of the quiet period. */
+    static final int MAX_DELAY_FACTOR = 3;
 
     private final LocalRoot root;
     private final LocalScanner scanner;
@@ -62,7 +66,8 @@ public final class LocalWatcher implements AutoCloseable {
      * @param tree the current tree, to know what this node offered below a vanished directory
      * @param sink receives each batch of changes, on the watcher's thread
      * @param clock Unix seconds, the announcement time of new offers
-     * @param coalesce how long the disk must be quiet before a batch goes out
+     * @param coalesce how long the disk must be quiet before a batch goes out; a batch waits at most
+     *                 {@value #MAX_DELAY_FACTOR} times this long
      */
     public LocalWatcher(LocalRoot root, String owner, Supplier<DfsTree> tree, Consumer<List<Change>> sink,
                         LongSupplier clock, Duration coalesce) throws IOException {
@@ -122,14 +127,19 @@ public final class LocalWatcher implements AutoCloseable {
     private void run() {
         Set<Path> dirty = new LinkedHashSet<>();
         long deadline = Long.MAX_VALUE;
+        long latest = Long.MAX_VALUE; // when the batch goes out even if the disk is still busy
         while (running) {
             try {
                 long wait = dirty.isEmpty() ? Long.MAX_VALUE : deadline - System.nanoTime();
                 WatchKey key = wait == Long.MAX_VALUE ? watcher.take()
                         : wait > 0 ? watcher.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (key != null) {
+                    long now = System.nanoTime();
+                    if (dirty.isEmpty()) {
+                        latest = now + MAX_DELAY_FACTOR * coalesceNanos;
+                    }
                     collect(key, dirty);
-                    deadline = System.nanoTime() + coalesceNanos;
+                    deadline = Math.min(now + coalesceNanos, latest);
                     continue;
                 }
                 if (!dirty.isEmpty()) {

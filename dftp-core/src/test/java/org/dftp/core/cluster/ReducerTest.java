@@ -71,6 +71,18 @@ class ReducerTest {
     }
 
     @Test
+    void aPathTheSendersFullUpdateDropsFallsBackToAnotherNodesOffer() {
+        // gb's newer offer of /shared wins until gb's next full update leaves it out: then ga's serves again.
+        ClusterState s = Reducer.apply(gaWithGb(), new LocalScanned(changes("ga /shared 1 @100"), false, 100));
+        s = Reducer.apply(s, new UpdateReceived("gb", false, 300, changes("gb /shared 2 @300")));
+        assertEquals("gb", s.tree().lookup(DfsPath.of("/shared")).owner());
+        s = Reducer.apply(s, new UpdateReceived("gb", true, 400, changes("gb /bigb1g.bin 5 @400")));
+        assertEquals("ga", s.tree().lookup(DfsPath.of("/shared")).owner());
+        assertEquals(1, s.tree().lookup(DfsPath.of("/shared")).offer().size());
+        assertNull(s.tree().lookup(DfsPath.of("/somedir/c.jpg")), "and gb's other missing offers are pruned");
+    }
+
+    @Test
     void aPeerCannotChangeAnotherNodesOffers() {
         // Announcements.toChange always names the sender; this guards the reducer if a caller forgets.
         ClusterState before = gaWithGb();

@@ -117,4 +117,17 @@ class LocalWatcherTest {
         await(() -> tree.get().size() == 4 + 200);
         assertTrue(batches.get() - before <= 5, "200 files in " + (batches.get() - before) + " batches");
     }
+
+    @Test
+    void aDiskThatNeverGoesQuietStillHasItsChangesFlushed() throws Exception {
+        // A write every 30 ms keeps the 100 ms quiet period from ever running out; the batch must go anyway.
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        boolean seenWhileBusy = false;
+        for (int i = 0; System.nanoTime() < deadline && !seenWhileBusy; i++) {
+            Files.writeString(dir.resolve("stream-" + i + ".txt"), "s" + i);
+            Thread.sleep(30);
+            seenWhileBusy = at("stream-0.txt") != null;
+        }
+        assertTrue(seenWhileBusy, "the first file of a busy stream appeared before the stream ended");
+    }
 }

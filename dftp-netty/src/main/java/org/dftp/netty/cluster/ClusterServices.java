@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.cluster.Event;
+import org.dftp.core.tree.Change;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.NodeMetrics;
@@ -20,8 +21,9 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * Everything a node needs to be part of a cluster, started in one call: the management API on
- * {@link NodeConfig#mgmtListen()}, the {@link PeerClient}, the greeting flow ({@link Membership}) and
- * multicast discovery (unless {@link NodeConfig#multicastDiscovery()} is null).
+ * {@link NodeConfig#mgmtListen()}, the {@link PeerClient}, the greeting flow ({@link Membership}),
+ * {@link Liveness} (pings every {@link NodeConfig#pingInterval()}) and multicast discovery (unless
+ * {@link NodeConfig#multicastDiscovery()} is null).
  *
  * <pre>{@code
  * try (ClusterServices cluster = ClusterServices.start(cfg, store, metrics, publicPort)) {
@@ -46,15 +48,17 @@ public final class ClusterServices implements AutoCloseable {
     private final Membership membership;
     private final DisposableServer server;
     private final MulticastDiscovery discovery;
+    private final Liveness liveness;
     private final WarmUp warmUp;
 
     private ClusterServices(LoopResources loops, PeerClient client, Membership membership, DisposableServer server,
-                            MulticastDiscovery discovery, WarmUp warmUp) {
+                            MulticastDiscovery discovery, Liveness liveness, WarmUp warmUp) {
         this.loops = loops;
         this.client = client;
         this.membership = membership;
         this.server = server;
         this.discovery = discovery;
+        this.liveness = liveness;
         this.warmUp = warmUp;
     }
 
@@ -68,7 +72,8 @@ public final class ClusterServices implements AutoCloseable {
      * Binds the management API and starts discovery. Logs {@code HTTP mgmt interface listening on <addr>...}.
      *
      * @param cfg the node's flags: {@code mgmtListen}, {@code httpListen} (its host is advertised),
-     *            {@code multicastDiscovery} (null: off), {@code clusterName}
+     *            {@code multicastDiscovery} (null: off), {@code clusterName}, {@code pingInterval},
+     *            {@code pingFailures}
      * @param store the node's store; its {@code selfName()} is this node's name
      * @param metrics counters shown on {@code /metrics}
      * @param publicPort the port the public HTTP server is bound to (advertised to peers)
@@ -83,6 +88,7 @@ public final class ClusterServices implements AutoCloseable {
         PeerClient client = null;
         Membership membership = null;
         DisposableServer server = null;
+        Liveness liveness = null;
         try {
             client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT);
             HostPort publicAddr = advertised(cfg.httpListen().host(), publicPort);
@@ -106,9 +112,15 @@ public final class ClusterServices implements AutoCloseable {
                         store.snapshot().selfName(), membership.advertisedMgmtAddr(), MulticastDiscovery.PING_INTERVAL,
                         membership::discovered);
             }
+            liveness = Liveness.start(store, membership.forLiveness(), metrics, clock, cfg.pingInterval(),
+                    cfg.pingFailures());
+            membership.departed(liveness::isDeparted);
             WarmUp warmUp = WarmUp.start(membership, client, mgmtAddr);
-            return new ClusterServices(loops, client, membership, server, discovery, warmUp);
+            return new ClusterServices(loops, client, membership, server, discovery, liveness, warmUp);
         } catch (IOException | RuntimeException e) {
+            if (liveness != null) {
+                liveness.close();
+            }
             if (server != null) {
                 server.disposeNow(Duration.ofSeconds(2));
             }
@@ -156,6 +168,19 @@ public final class ClusterServices implements AutoCloseable {
     }
 
     /**
+     * Announces {@code changes} of this node's offers, already in the store, to every peer as one
+     * incremental update ({@code Full: false}, withdrawals as {@code Deletion: true}).
+     */
+    public void pushChanges(List<Change> changes) {
+        membership.pushChanges(changes);
+    }
+
+    /** Sends every peer a full update of this node's offers (the periodic safety net). */
+    public void pushFullUpdates() {
+        membership.pushFullToAll();
+    }
+
+    /**
      * Completes when the start-up warm-up is over: the code of a join has run once, so a join no longer
      * pays the JVM's first-run costs (see {@code WarmUp}). For benchmarks and tests; nothing waits for it.
      */
@@ -170,6 +195,7 @@ public final class ClusterServices implements AutoCloseable {
 
     @Override
     public void close() {
+        liveness.close();
         warmUp.close();
         if (discovery != null) {
             discovery.close();

@@ -253,6 +253,11 @@ public final class ManagementServer {
         if (e instanceof IllegalArgumentException) { // a form that does not decode
             return Reply.text(400, e.getMessage());
         }
+        if (e instanceof reactor.netty.channel.AbortedException) {
+            // The caller went away mid-request (a peer killed while pushing): nobody is left to answer.
+            log.info("{} {} from {} aborted: {}", req.method(), req.uri(), req.remoteAddress(), e.getMessage());
+            return Reply.text(400, "aborted");
+        }
         log.error("{} {} failed", req.method(), req.uri(), e);
         return Reply.text(500, "internal error");
     }

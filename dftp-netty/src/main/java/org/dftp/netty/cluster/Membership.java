@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.dftp.core.tree.Change;
 import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.cluster.Event;
@@ -32,6 +34,8 @@ import reactor.core.publisher.Mono;
  *   <li>Our greeting answered: record the node at the address we reached it at; if it was new to us,
  *       push ours; greet every node it lists that we do not know, asking for a full update.
  *   <li>A multicast ping from an unknown node: greet it, asking for a full update.
+ *   <li>An incremental update from a peer that has not sent us a full update yet (since we met it): greet
+ *       it asking for one. So does a removed peer's return, if no full update came with it.
  * </ul>
  * Greetings to one address are not sent twice at once, and pushes are coalesced by the
  * {@link UpdatePusher}, so the crossing greetings of a join cost one full update each way. Names that
@@ -43,6 +47,8 @@ public final class Membership implements AutoCloseable {
     static final Duration UNKNOWN_SENDER_GRACE = Duration.ofSeconds(5);
     /** A greeting from a node whose answer to our full-update greeting came this recently is not returned. */
     static final Duration CROSSING_GREETINGS = Duration.ofSeconds(10);
+    /** How long a full update we asked a peer for may take before we ask again. */
+    static final Duration FULL_UPDATE_PATIENCE = Duration.ofSeconds(10);
 
     private final DfsStore store;
     private final PeerClient client;
@@ -56,7 +62,11 @@ public final class Membership implements AutoCloseable {
     private final Map<String, Long> updateLag = new ConcurrentHashMap<>();
     /** When our greeting asking each peer for a full update was last answered (System.nanoTime). */
     private final Map<String, Long> greetedFull = new ConcurrentHashMap<>();
+    /** When we last asked each peer for a full update (System.nanoTime), until one arrives. */
+    private final Map<String, Long> fullAsked = new ConcurrentHashMap<>();
     private volatile Duration unknownSenderGrace = UNKNOWN_SENDER_GRACE;
+    /** Names not to greet when another node lists them: removed peers, which liveness greets itself. */
+    private volatile Predicate<String> departed = name -> false;
 
     /**
      * @param publicAddr this node's public HTTP address as other nodes should be told it (empty host:
@@ -159,6 +169,11 @@ public final class Membership implements AutoCloseable {
      * @return the node that answered; empty when it turned out to be this node
      */
     public Mono<NodeInfo> greet(HostPort addr, boolean requestFullUpdate) {
+        return greet(addr, requestFullUpdate, true);
+    }
+
+    /** {@link #greet(HostPort, boolean)}, logging the attempt only if {@code loud} (repeated greetings are not). */
+    private Mono<NodeInfo> greet(HostPort addr, boolean requestFullUpdate, boolean loud) {
         String key = addr + (requestFullUpdate ? " full" : "");
         Mono<NodeInfo> existing = greetings.get(key);
         if (existing != null) {
@@ -166,7 +181,11 @@ public final class Membership implements AutoCloseable {
         }
         AtomicReference<Mono<NodeInfo>> self = new AtomicReference<>();
         Mono<NodeInfo> g = Mono.defer(() -> {
-                    log.info("Greeting {}...", addr);
+                    if (loud) {
+                        log.info("Greeting {}...", addr);
+                    } else {
+                        log.debug("Greeting {}...", addr);
+                    }
                     return client.greet(addr, selfGreeting(requestFullUpdate));
                 })
                 .flatMap(answer -> answered(addr, answer, requestFullUpdate))
@@ -193,7 +212,17 @@ public final class Membership implements AutoCloseable {
         return greetings.containsKey(a) || greetings.containsKey(a + " full");
     }
 
-    private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer, boolean requestedFull) {
+    /**
+     * A ping of liveness: a greeting that asks for nothing, not logged, not shared with greetings under way.
+     * Its answer is taken in as a greeting's is (the node is alive; nodes it lists are met).
+     *
+     * @return the node that answered; empty when it turned out to be this node
+     */
+    Mono<NodeInfo> ping(HostPort addr) {
+        return client.ping(addr, selfGreeting(false)).flatMap(answer -> answered(addr, answer, false));
+    }
+
+    private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer, boolean askedForFull) {
         NodeInfo peer;
         try {
             peer = MgmtInput.greetingAnswer(answer, addr);
@@ -205,9 +234,12 @@ public final class Membership implements AutoCloseable {
             return Mono.empty();
         }
         boolean known = store.snapshot().peer(peer.name()) != null;
+        if (askedForFull) {
+            fullAsked.put(peer.name(), System.nanoTime());
+        }
         return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(peer, now())))
                 .map(after -> {
-                    if (requestedFull) {
+                    if (askedForFull) {
                         greetedFull.put(peer.name(), System.nanoTime());
                     }
                     if (!known) {
@@ -235,7 +267,8 @@ public final class Membership implements AutoCloseable {
                 log.debug("Ignoring a peer listed by {}: {}", from, e.getMessage());
                 continue;
             }
-            if (state.peer(p.name()) == null && !knownMgmt(state, mgmt) && !greeting(mgmt)) {
+            if (state.peer(p.name()) == null && !departed.test(p.name()) && !knownMgmt(state, mgmt)
+                    && !greeting(mgmt)) {
                 log.info("Learned of {} at {} from {}", p.name(), mgmt, from);
                 background(greet(mgmt, true));
             }
@@ -289,9 +322,16 @@ public final class Membership implements AutoCloseable {
             return;
         }
         updateLag.put(r.sender(), Math.max(0, now - r.updateTime()));
+        if (r.full()) {
+            fullAsked.remove(r.sender());
+        }
         Event e = new Event.UpdateReceived(r.sender(), r.full(), now, r.changes());
-        if (store.snapshot().peer(r.sender()) != null) {
+        NodeInfo peer = store.snapshot().peer(r.sender());
+        if (peer != null) {
             store.publish(e);
+            if (!r.full()) {
+                ensureFullUpdateFrom(peer);
+            }
             return;
         }
         // Its greeting may still be on its way to the store: give it a moment before ignoring the update.
@@ -299,8 +339,40 @@ public final class Membership implements AutoCloseable {
                 .filter(s -> s.peer(r.sender()) != null)
                 .next()
                 .timeout(unknownSenderGrace)
-                .doOnNext(s -> store.publish(e)),
+                .doOnNext(s -> {
+                    store.publish(e);
+                    if (!r.full()) {
+                        ensureFullUpdateFrom(s.peer(r.sender()));
+                    }
+                }),
                 err -> log.warn("Ignoring update from unknown sender: {}", r.sender()));
+    }
+
+    /**
+     * Whether we should ask {@code peer} for a full update: it has sent none since we met it (so what it
+     * offers beyond its incremental updates is unknown to us), and we did not ask it within
+     * {@link #FULL_UPDATE_PATIENCE} ({@code askedNanosAgo}, or null when we have not asked).
+     */
+    static boolean needsFullUpdate(NodeInfo peer, Long askedNanosAgo) {
+        return peer.lastFullUpdateReceived() == 0
+                && (askedNanosAgo == null || askedNanosAgo >= FULL_UPDATE_PATIENCE.toNanos());
+    }
+
+    /** Asks {@code peer} for a full update unless it sent one since we met it, or we asked a moment ago. */
+    private void ensureFullUpdateFrom(NodeInfo peer) {
+        Long asked = fullAsked.get(peer.name());
+        if (!needsFullUpdate(peer, asked == null ? null : System.nanoTime() - asked)) {
+            return;
+        }
+        HostPort mgmt;
+        try {
+            mgmt = HostPort.parse(peer.mgmtAddr());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        fullAsked.put(peer.name(), System.nanoTime());
+        log.info("Asking {} for a full update: none received from it yet", peer.name());
+        background(greet(mgmt, true));
     }
 
     /** How long an update from an unknown sender waits for it to become a peer; for tests. */
@@ -313,8 +385,67 @@ public final class Membership implements AutoCloseable {
         pusher.requestFull(peer);
     }
 
+    /** Asks for a full update of ours to be pushed to every peer (the periodic safety net). */
+    public void pushFullToAll() {
+        for (String peer : store.snapshot().peers().keySet()) {
+            pusher.requestFull(peer);
+        }
+    }
+
+    /** Announces {@code changes} (this node's, already in the store) to every peer as an incremental update. */
+    public void pushChanges(List<Change> changes) {
+        pusher.pushChanges(changes);
+    }
+
+    /** Tells the greeting flow which names are removed peers that liveness greets again itself. */
+    void departed(Predicate<String> isDeparted) {
+        this.departed = Objects.requireNonNull(isDeparted, "isDeparted");
+    }
+
+    /** What {@link Liveness} does through the greeting flow. */
+    Liveness.Peers forLiveness() {
+        return new Liveness.Peers() {
+            @Override
+            public Mono<NodeInfo> ping(HostPort addr) {
+                return Membership.this.ping(addr);
+            }
+
+            @Override
+            public Mono<NodeInfo> greet(HostPort addr) {
+                return Membership.this.greet(addr, true, false);
+            }
+
+            @Override
+            public void answered(String peer) {
+                pusher.repair(peer);
+            }
+
+            @Override
+            public void removed(String peer) {
+                pusher.forget(peer);
+                updateLag.remove(peer);
+                fullAsked.remove(peer);
+            }
+
+            @Override
+            public void returned(NodeInfo info) {
+                // The greeting flow exchanged full updates when it took the peer in; unless a race with the
+                // removal hid that it was new, in which case this makes up for it.
+                ensureFullUpdateFrom(info);
+                if (info.lastUpdatePushed() == 0 && !pusher.busy(info.name())) {
+                    pusher.requestFull(info.name());
+                }
+            }
+        };
+    }
+
     boolean pushBusy(String peer) {
         return pusher.busy(peer);
+    }
+
+    /** The pusher; for tests. */
+    UpdatePusher pusher() {
+        return pusher;
     }
 
     private void background(Mono<?> work) {

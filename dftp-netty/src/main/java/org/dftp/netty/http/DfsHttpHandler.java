@@ -35,6 +35,7 @@ import org.dftp.core.DfsPath;
 import org.dftp.core.local.LocalFile;
 import org.dftp.core.tree.DfsNode;
 import org.dftp.core.tree.DfsTree;
+import org.dftp.core.tree.Offer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -184,10 +185,6 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         boolean asText = "txt".equals(param(q, "format"));
         String contentType = asText ? HttpResponses.TEXT_UTF8 : ContentTypes.of(node.name());
         String owner = node.owner();
-        if (owner.equals(context.selfName()) && context.localRoot() != null) {
-            local(ctx, req, path, contentType);
-            return;
-        }
         int hops;
         try {
             String redirN = param(q, "redirN");
@@ -197,6 +194,14 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (NumberFormatException e) {
             HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, "redirN must be a small number\n");
+            return;
+        }
+        // A peer that forwards a request here believes we own the path. If we offer it at all, our copy is
+        // served: our view of the owner may lag theirs (the owner just died, and only they removed it yet).
+        boolean ours = owner.equals(context.selfName())
+                || hops > 0 && Offer.find(node.offer(), context.selfName()) != null;
+        if (ours && context.localRoot() != null) {
+            local(ctx, req, path, contentType);
             return;
         }
         busy = true;

@@ -41,10 +41,16 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(String name, int publicPort) throws IOException {
+        return start(name, publicPort, Duration.ofSeconds(10), 3);
+    }
+
+    /** A node that pings its peers every {@code pingInterval} and removes those that miss {@code pingFailures}. */
+    static TestNode start(String name, int publicPort, Duration pingInterval, int pingFailures) throws IOException {
         DfsStore store = new DfsStore(ClusterState.initial("dftp", NodeInfo.of(name, "", "")));
         NodeConfig cfg = NodeConfig.defaults(name, Path.of("/nonexistent"))
                 .withListen(HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null)
-                .withMulticast(null);
+                .withMulticast(null)
+                .withLiveness(pingInterval, pingFailures);
         NodeMetrics metrics = new NodeMetrics();
         ClusterServices cluster = ClusterServices.start(cfg, store, metrics, publicPort);
         return new TestNode(name, store, metrics, cluster);

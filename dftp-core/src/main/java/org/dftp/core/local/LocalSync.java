@@ -1,0 +1,144 @@
+package org.dftp.core.local;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.dftp.core.cluster.DfsStore;
+import org.dftp.core.cluster.Event;
+import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsTree;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's offers in the store equal to its local tree: full scans (at start-up and as the
+ * periodic safety net) and the {@link LocalWatcher}'s batches in between, and tells a {@link Listener}
+ * what to announce to peers.
+ *
+ * <p>A full scan and a watcher batch must not interleave. A scan replaces all of this node's offers with
+ * what it read; had a batch about a file created after the scan read its directory been published while
+ * the scan ran, the scan's result would withdraw that file again, and no later event would bring it back.
+ * So a scan holds one lock from its first read of the disk until its result is in the store, and the
+ * watcher takes the same lock both to read the tree it compares the disk with and to publish its batch.
+ * Whatever the watcher then reads on disk is newer than any scan already published, and anything that
+ * changes after its read raises another event and another batch: the disk always has the last word.
+ *
+ * <pre>{@code
+ * LocalSync sync = new LocalSync(root, "gb", store, clock, Duration.ofMillis(100), listener);
+ * sync.watch();        // first, so nothing that happens during the scan is missed
+ * sync.scan();         // the start-up scan
+ * ...
+ * sync.rescan();       // every -full-update-interval: scan, then listener.rescanned()
+ * }</pre>
+ */
+public final class LocalSync implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LocalSync.class);
+
+    /** What follows a change of the local offers; called outside the lock, on the thread that made it. */
+    public interface Listener {
+        /** A watcher batch is in the store: announce it to every peer as one incremental update. */
+        void changed(List<Change> changes);
+
+        /** A periodic full rescan is in the store: send every peer a full update. */
+        void rescanned();
+    }
+
+    private final LocalRoot root;
+    private final String owner;
+    private final DfsStore store;
+    private final Clock clock;
+    private final Duration coalesce;
+    private final Listener listener;
+    private final Object lock = new Object();
+    private volatile LocalWatcher watcher;
+    /** Runs between a scan's read of the disk and its publication; a seam for tests of the race above. */
+    volatile Runnable betweenReadAndPublish = () -> { };
+
+    /**
+     * @param owner this node's name
+     * @param clock the announcement time of new offers
+     * @param coalesce the watcher's quiet period (see {@link LocalWatcher})
+     */
+    public LocalSync(LocalRoot root, String owner, DfsStore store, Clock clock, Duration coalesce, Listener listener) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.coalesce = Objects.requireNonNull(coalesce, "coalesce");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    private long now() {
+        return clock.millis() / 1000;
+    }
+
+    /** Starts following the disk: every directory is watched once this returns. */
+    public void watch() throws IOException {
+        watcher = new LocalWatcher(root, owner, this::tree, this::changed, this::now, coalesce).start();
+    }
+
+    /** How many directories are watched; 0 before {@link #watch}. */
+    public int watchedDirectories() {
+        LocalWatcher w = watcher;
+        return w == null ? 0 : w.watchedDirectories();
+    }
+
+    /** The tree as the watcher compares the disk with it: never in the middle of a scan. */
+    private DfsTree tree() {
+        synchronized (lock) {
+            return store.snapshot().tree();
+        }
+    }
+
+    private void changed(List<Change> changes) {
+        synchronized (lock) {
+            store.publish(new Event.LocalScanned(changes, false, now())).join();
+        }
+        listener.changed(changes);
+    }
+
+    /**
+     * What a full scan found and cost.
+     *
+     * @param files regular files found
+     * @param entries files and directories found
+     * @param scanMillis time spent reading the disk
+     * @param indexMillis time spent putting the result into the store
+     */
+    public record Scanned(int files, int entries, long scanMillis, long indexMillis) {
+    }
+
+    /**
+     * Scans the whole local tree and makes it this node's offers: what vanished since is withdrawn.
+     * Returns once the result is in the store.
+     */
+    public Scanned scan() {
+        synchronized (lock) {
+            long now = now();
+            long t0 = System.nanoTime();
+            LocalScanner.Result r = new LocalScanner(root, owner).scan(now);
+            long t1 = System.nanoTime();
+            betweenReadAndPublish.run();
+            store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
+            return new Scanned(r.files(), r.changes().size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        }
+    }
+
+    /** The periodic safety net: a full {@link #scan}, then {@link Listener#rescanned}. */
+    public void rescan() {
+        Scanned r = scan();
+        log.info("Scanner: periodic rescan finished, {} file(s) found; {} entries read in {} ms, indexed in {} ms",
+                r.files(), r.entries(), r.scanMillis(), r.indexMillis());
+        listener.rescanned();
+    }
+
+    @Override
+    public void close() {
+        LocalWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
+    }
+}

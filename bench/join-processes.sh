@@ -11,20 +11,7 @@ build_jar
 
 rounds=${1:-3}
 data="$BENCH_OUT/join-data"
-if [ ! -f "$data/.complete" ]; then
-  echo "bench: creating 1,000 x 500 empty files in $data (once)" >&2
-  rm -rf "$data"; mkdir -p "$data"
-  python3 - "$data" <<'PY'
-import os, sys
-root = sys.argv[1]
-for d in range(1000):
-    dd = os.path.join(root, "set-%04d" % d)
-    os.mkdir(dd)
-    for f in range(500):
-        os.close(os.open(os.path.join(dd, "file-%03d.bin" % f), os.O_CREAT | os.O_WRONLY, 0o644))
-PY
-  touch "$data/.complete"
-fi
+make_tree "$data" "set-%04d" "file-%03d.bin"
 mkdir -p "$BENCH_OUT/join-empty"
 find "$data" > /dev/null
 

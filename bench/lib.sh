@@ -95,3 +95,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 machine() {
   echo "$(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1)"
 }
+
+# make_tree DIR DIR_FORMAT FILE_FORMAT: 1,000 directories of 500 empty files (once; kept in bench/out).
+make_tree() {
+  local data=$1
+  [ -f "$data/.complete" ] && return 0
+  echo "bench: creating 1,000 x 500 empty files in $data (once)" >&2
+  rm -rf "$data"; mkdir -p "$data"
+  python3 - "$data" "$2" "$3" <<'PY'
+import os, sys
+root, dfmt, ffmt = sys.argv[1:4]
+for d in range(1000):
+    dd = os.path.join(root, dfmt % d)
+    os.mkdir(dd)
+    for f in range(500):
+        os.close(os.open(os.path.join(dd, ffmt % f), os.O_CREAT | os.O_WRONLY, 0o644))
+PY
+  touch "$data/.complete"
+}

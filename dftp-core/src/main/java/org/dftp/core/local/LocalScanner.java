@@ -37,10 +37,21 @@ public final class LocalScanner {
 
     private final LocalRoot root;
     private final String owner;
+    private final java.util.function.Consumer<Path> beforeListing;
 
     public LocalScanner(LocalRoot root, String owner) {
+        this(root, owner, dir -> { });
+    }
+
+    /**
+     * @param beforeListing called with each directory just before it is listed, from the scan's threads: a
+     *                      watcher registers it there, so whatever changes after the listing is reported
+     *                      and the tree is walked once for both
+     */
+    public LocalScanner(LocalRoot root, String owner, java.util.function.Consumer<Path> beforeListing) {
         this.root = root;
         this.owner = owner;
+        this.beforeListing = beforeListing;
     }
 
     /** The result of a scan: every change, and how many of them are files. */
@@ -156,6 +167,7 @@ public final class LocalScanner {
          */
         @Override
         protected List<Change> compute() {
+            beforeListing.accept(dir);
             List<Path> entries = new ArrayList<>();
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
                 stream.forEach(entries::add);

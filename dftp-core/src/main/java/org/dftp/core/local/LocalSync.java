@@ -74,9 +74,12 @@ public final class LocalSync implements AutoCloseable {
         return clock.millis() / 1000;
     }
 
-    /** Starts following the disk: every directory is watched once this returns. */
+    /**
+     * Starts following the disk. Directories are watched by the next {@link #scan}, each just before it is
+     * listed, so the start-up scan walks the tree once for both and misses nothing that changes after.
+     */
     public void watch() throws IOException {
-        watcher = new LocalWatcher(root, owner, this::tree, this::changed, this::now, coalesce).start();
+        watcher = new LocalWatcher(root, owner, this::tree, this::changed, this::now, coalesce).startEmpty();
     }
 
     /** How many directories are watched; 0 before {@link #watch}. */
@@ -118,7 +121,9 @@ public final class LocalSync implements AutoCloseable {
         synchronized (lock) {
             long now = now();
             long t0 = System.nanoTime();
-            LocalScanner.Result r = new LocalScanner(root, owner).scan(now);
+            LocalWatcher w = watcher;
+            LocalScanner scanner = w == null ? new LocalScanner(root, owner) : new LocalScanner(root, owner, w::register);
+            LocalScanner.Result r = scanner.scan(now);
             long t1 = System.nanoTime();
             betweenReadAndPublish.run();
             store.publish(new Event.LocalScanned(r.changes(), true, now)).join();

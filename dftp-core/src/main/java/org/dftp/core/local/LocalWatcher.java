@@ -90,6 +90,15 @@ public final class LocalWatcher implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the event thread without walking the tree: the caller registers directories with
+     * {@link #register} as it lists them (a scanner's pass), watch first, then list.
+     */
+    public LocalWatcher startEmpty() {
+        thread.start();
+        return this;
+    }
+
     /** How many directories are watched. */
     public int watchedDirectories() {
         synchronized (keys) {
@@ -111,7 +120,8 @@ public final class LocalWatcher implements AutoCloseable {
         }
     }
 
-    private void register(Path dir) {
+    /** Watches one directory (not what lies below it); safe from any thread, and again for one already watched. */
+    public void register(Path dir) {
         try {
             WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
                     StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);

@@ -39,16 +39,7 @@ final class Netns implements AutoCloseable {
 
     /** Runs a command; returns its output, or throws with it when the command fails. */
     static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + out.strip());
-        }
-        return out;
+        return org.dftp.netty.testing.Commands.run(cmd);
     }
 
     /** Runs a command inside the namespace. */

@@ -1,5 +1,7 @@
 package org.dftp.netty.cluster;
 
+import static org.dftp.netty.testing.Commands.run;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,19 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class MulticastDiscoveryTest {
     private String namespace;
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + ": timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + ": exit " + p.exitValue() + ": " + out.strip());
-        }
-        return out;
-    }
 
     private void makeNamespace() {
         String ns = "dftp-disc-" + ProcessHandle.current().pid() + "-" + ThreadLocalRandom.current().nextInt(1_000_000);

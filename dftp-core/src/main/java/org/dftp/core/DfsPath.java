@@ -227,7 +227,15 @@ public final class DfsPath implements Comparable<DfsPath> {
         if (name.isEmpty() || name.indexOf('/') >= 0) {
             throw new BadPathException("not a single path segment");
         }
-        checkLength(wireBytes() + (isRoot() ? 0 : 1) + utf8Length(name));
+        // A char is at most three UTF-8 bytes: only a path that could be too long is measured exactly
+        // (the scanner builds half a million of these at start-up).
+        int chars = segments.length + name.length();
+        for (String s : segments) {
+            chars += s.length();
+        }
+        if (3 * chars > MAX_PATH_BYTES) {
+            checkLength(wireBytes() + (isRoot() ? 0 : 1) + utf8Length(name));
+        }
         String[] s = Arrays.copyOf(segments, segments.length + 1);
         s[segments.length] = name;
         return new DfsPath(s);

@@ -5,9 +5,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -168,23 +171,32 @@ public final class LocalScanner {
         @Override
         protected List<Change> compute() {
             beforeListing.accept(dir);
-            List<Path> entries = new ArrayList<>();
+            Change[] changes;
+            DirTask[] below;
             try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                stream.forEach(entries::add);
+                // Names, not the stream's Paths: a Path per entry copies the whole directory path, and
+                // sorting Paths compares those long common prefixes again and again.
+                String[] names = dir.toFile().list();
+                if (names == null) {
+                    throw new IOException("listing failed");
+                }
+                // String order is UTF-8 byte order, the tree's name order, but for rare surrogate cases,
+                // which the tree's own sort mends.
+                Arrays.sort(names);
+                SecureDirectoryStream<Path> open = stream instanceof SecureDirectoryStream<Path> s ? s : null;
+                changes = new Change[names.length];
+                below = new DirTask[names.length];
+                for (int i = 0; i < names.length; i++) {
+                    changes[i] = visit(open, names[i], below, i);
+                }
             } catch (IOException | SecurityException e) {
                 log.warn("Scanner: skipping unreadable directory {}: {}", printable(dir), printable(e));
                 return List.of();
             }
-            // Siblings differ only in their last component, and paths compare as bytes without allocating:
-            // UTF-8 byte order is the tree's name order but for rare surrogate cases, which its sort mends.
-            entries.sort(null);
-            Change[] changes = new Change[entries.size()];
-            DirTask[] below = new DirTask[entries.size()];
             List<DirTask> subdirs = new ArrayList<>();
-            for (int i = 0; i < changes.length; i++) {
-                changes[i] = visit(entries.get(i), below, i);
-                if (below[i] != null) {
-                    subdirs.add(below[i]);
+            for (DirTask t : below) {
+                if (t != null) {
+                    subdirs.add(t);
                 }
             }
             if (subdirs.size() > 1) {
@@ -202,32 +214,42 @@ public final class LocalScanner {
             return out;
         }
 
-        private Change visit(Path entry, DirTask[] below, int i) {
+        /**
+         * The change for one entry of this directory, or null to leave it out.
+         *
+         * @param open this directory, open, where the platform reads attributes relative to it ({@code fstatat}):
+         *             the kernel then looks up one name instead of walking the whole path, per file
+         */
+        private Change visit(SecureDirectoryStream<Path> open, String name, DirTask[] below, int i) {
             DfsPath path;
             try {
-                path = dfsDir.child(entry.getFileName().toString());
+                path = dfsDir.child(name);
             } catch (BadPathException e) {
-                log.warn("Scanner: skipping {}: {}", printable(entry), e.getMessage());
+                log.warn("Scanner: skipping {}: {}", printable(dir.resolve(name)), e.getMessage());
                 return null;
             }
             try {
-                PosixFileAttributes a = Files.readAttributes(entry, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                Path target = entry;
+                PosixFileAttributes a = open != null
+                        ? open.getFileAttributeView(dir.getFileSystem().getPath(name), PosixFileAttributeView.class,
+                                LinkOption.NOFOLLOW_LINKS).readAttributes()
+                        : Files.readAttributes(dir.resolve(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                Path target = null;
                 if (a.isSymbolicLink()) {
-                    target = entry.toRealPath();
+                    target = dir.resolve(name).toRealPath();
                     if (!root.contains(target) || isAncestor(target)) {
-                        log.debug("Scanner: not following {}: resolves outside the dfsroot or loops", printable(entry));
+                        log.debug("Scanner: not following {}: resolves outside the dfsroot or loops",
+                                printable(dir.resolve(name)));
                         return null;
                     }
                     a = Files.readAttributes(target, PosixFileAttributes.class);
                 }
                 if (a.isDirectory()) {
-                    below[i] = new DirTask(this, target, path, now);
+                    below[i] = new DirTask(this, target != null ? target : dir.resolve(name), path, now);
                     return Change.offer(path, offer(a, now));
                 }
                 return a.isRegularFile() ? Change.offer(path, offer(a, now)) : null;
             } catch (IOException e) {
-                log.debug("Scanner: skipping {}: {}", printable(entry), printable(e));
+                log.debug("Scanner: skipping {}: {}", printable(dir.resolve(name)), printable(e));
                 return null;
             }
         }

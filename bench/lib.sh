@@ -70,7 +70,7 @@ start_dftp() {
   local name=$1 dir=$2 http=$3 mgmt=$4; shift 4
   local ftp=-ftp-listen= a
   for a in "$@"; do case $a in -ftp-listen*|--ftp-listen*) ftp=;; esac; done # picocli takes a flag once
-  java ${DFTP_JAVA_OPTS:--Xms1g -Xmx2g} -jar "${DFTP_JAR:-$BENCH_ROOT/dftp-netty/target/dftp.jar}" -node-name="$name" \
+  DFTP_JAVA_OPTS=${DFTP_JAVA_OPTS:--Xms1g -Xmx2g} "$BENCH_ROOT/bin/dftp" -node-name="$name" \
     -dfsroot="$dir" -http-listen="127.0.0.1:$http" -http-mgmt-listen="127.0.0.1:$mgmt" \
     ${ftp:+"$ftp"} -multicast-discovery-addr= "$@" > "$BENCH_OUT/dftp-$name.log" 2>&1 &
   PIDS+=($!)

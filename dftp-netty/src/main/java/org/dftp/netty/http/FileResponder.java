@@ -37,6 +37,8 @@ final class FileResponder {
     private static final int CHUNK = 64 * 1024;
     /** Small settled files of every node in this process, like the page cache: by real path, checked per use. */
     private static final SmallFileCache CACHE = new SmallFileCache(16_384, 64L * 1024 * 1024);
+    /** Larger files' open channels, by real path, each closed 10 s after its last use (nginx: 60 s). */
+    private static final OpenFileCache OPEN_FILES = new OpenFileCache(512, 10_000_000_000L);
 
     private FileResponder() {
     }
@@ -86,10 +88,7 @@ final class FileResponder {
             }
             return last;
         }
-        // NOFOLLOW refuses a symlink swapped in since LocalRoot's check.
-        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        ctx.write(res);
-        ChannelFuture last = writeBody(ctx, ch, range);
+        ChannelFuture last = writeBody(ctx, res, file, range);
         // The headers promised every byte: a body that fails half-way can only end with the connection.
         last.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         long sent = range.length();
@@ -144,18 +143,31 @@ final class FileResponder {
     }
 
     /**
-     * The one place that picks how bytes leave: sendfile through a {@link GuardedFileRegion} when nothing
-     * in the pipeline needs to see them, chunks read from the file when TLS or compression does.
-     * Either way the channel now owns {@code ch} and closes it when the write ends.
+     * The one place that picks how bytes leave: sendfile through a {@link GuardedFileRegion} on a cached open
+     * channel when nothing in the pipeline needs to see them, chunks read from a channel of its own when TLS
+     * or compression does. The file is opened before the headers are written, so that a failure to open it
+     * can still be answered with a status of its own.
      */
-    private static ChannelFuture writeBody(ChannelHandlerContext ctx, FileChannel ch, ByteRange range)
-            throws IOException {
+    private static ChannelFuture writeBody(ChannelHandlerContext ctx, HttpResponse res, LocalFile file,
+                                           ByteRange range) throws IOException {
         boolean transforms = ctx.pipeline().get(SslHandler.class) != null
                 || ctx.pipeline().get(HttpContentCompressor.class) != null;
         if (!transforms) {
-            ctx.write(new GuardedFileRegion(ch, range.start(), range.length()));
-            return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            OpenFileCache.SharedFile shared = OPEN_FILES.acquire(file);
+            // Corked, the headers leave in the same segment as the file's first bytes instead of a packet
+            // of their own, as nginx's tcp_nopush does; uncorking at the end pushes the last partial segment.
+            TcpCork cork = TcpCork.on(ctx.channel());
+            ctx.write(res);
+            ctx.write(new GuardedFileRegion(shared, range.start(), range.length()));
+            ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (cork != null) {
+                last.addListener(f -> cork.off());
+            }
+            return last;
         }
+        // NOFOLLOW refuses a symlink swapped in since LocalRoot's check. The chunked input closes it.
+        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        ctx.write(res);
         return ctx.writeAndFlush(new HttpChunkedInput(new GuardedChunkedFile(ch, range.start(), range.length(), CHUNK)));
     }
 

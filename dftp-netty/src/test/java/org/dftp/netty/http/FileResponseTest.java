@@ -105,6 +105,18 @@ class FileResponseTest {
         assertEquals(1, http.fileRegions);
     }
 
+    @Test
+    void aFileReplacedUnderItsNameIsSentAsItIsNowNotFromTheOpenChannelOfTheOldOne() throws Exception {
+        assertEquals(sha256(BIG), sha256(http.get("/fs/big.bin").body()));
+        byte[] next = random(BIG.length, 99); // same size and time: only the inode tells them apart
+        Path tmp = root.resolve("big.bin.tmp");
+        Files.write(tmp, next);
+        Files.setLastModifiedTime(tmp, FileTime.from(MTIME, TimeUnit.SECONDS));
+        Files.move(tmp, root.resolve("big.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(sha256(next), sha256(http.get("/fs/big.bin").body()));
+        assertEquals(2, http.fileRegions);
+    }
+
     @ParameterizedTest(name = "{0}: {1} file region(s)")
     @CsvSource({"exactly16k.bin, 0", "over16k.bin, 1", "empty.txt, 0"})
     void bodyPathSwitchesAboveSixteenKibAndBothAreByteIdentical(String name, int regions) throws Exception {

@@ -1,7 +1,10 @@
 package org.dftp.ftp;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.function.LongConsumer;
 
 /**
  * A stream that can lend its bytes as the NIO buffers it already holds, so that FTP writes them to the
@@ -22,4 +25,32 @@ public interface ByteBufferSource {
      * @throws IOException when the bytes cannot be had, as {@code read} would throw it
      */
     ByteBuffer nextBuffer() throws IOException;
+
+    /**
+     * Sends the rest of the stream to {@code target} by a way shorter than buffer by buffer, if the source
+     * has one (another node's file: {@code splice(2)} from the owner's socket to the client's, in the
+     * kernel), or does nothing.
+     *
+     * <p>The caller keeps {@code target} open until this returns, since the source may write to it below
+     * the JDK's own bookkeeping: a close must wait, a shutdown of its output is what ends a transfer early.
+     *
+     * @param target the data connection, in blocking mode
+     * @param progress told each count of bytes as it is sent
+     * @return the bytes sent, or -1 when the source has no shorter way and sent nothing
+     * @throws SocketException when writing to {@code target} failed
+     * @throws IOException (never a {@code SocketException}) when reading the source failed
+     */
+    default long transferTo(SocketChannel target, LongConsumer progress) throws IOException {
+        return -1;
+    }
+
+    /** A failure to write to the data connection, as FTP blames it on the client: a {@link SocketException}. */
+    static SocketException targetFailed(IOException e) {
+        if (e instanceof SocketException s) {
+            return s;
+        }
+        SocketException s = new SocketException(e.getMessage() == null ? e.toString() : e.getMessage());
+        s.initCause(e);
+        return s;
+    }
 }

@@ -168,6 +168,17 @@ final class ChannelDataConnection implements DataConnection {
     }
 
     private long sendBuffers(FtpSession session, ByteBufferSource source) throws IOException {
+        if (!factory.holdOpen(channel)) {
+            throw new SocketException("the data connection was closed");
+        }
+        try {
+            long spliced = source.transferTo(channel, n -> counted(session, n));
+            if (spliced >= 0) {
+                return spliced;
+            }
+        } finally {
+            factory.release(channel);
+        }
         long sent = 0;
         for (ByteBuffer buffer = next(source); buffer != null; buffer = next(source)) {
             int n = buffer.remaining();
@@ -290,12 +301,7 @@ final class ChannelDataConnection implements DataConnection {
     }
 
     private static SocketException dataConnectionFailed(IOException e) {
-        if (e instanceof SocketException s) {
-            return s;
-        }
-        SocketException s = new SocketException(e.getMessage() == null ? e.toString() : e.getMessage());
-        s.initCause(e);
-        return s;
+        return ByteBufferSource.targetFailed(e);
     }
 
     private void failed(Exception e) {

@@ -44,6 +44,10 @@ final class ChannelDataConnectionFactory extends IODataConnectionFactory {
     private InetAddress controlAddress;
 
     private SocketChannel data;
+    /** The data connection while a transfer writes to its descriptor number directly (see {@link #holdOpen}). */
+    private SocketChannel held;
+    /** A held data connection that was closed meanwhile: closed for real on {@link #release}. */
+    private boolean closeOnRelease;
     private ServerSocketChannel passiveListener;
     private InetAddress address;
     private int port;
@@ -87,10 +91,10 @@ final class ChannelDataConnectionFactory extends IODataConnectionFactory {
             } catch (IOException e) {
                 // already reset by the client; the close below is what matters
             }
-            try {
-                data.close();
-            } catch (IOException e) {
-                log.debug("closing a data connection", e);
+            if (data == held) {
+                closeOnRelease = true; // the shutdown above ends the transfer, which then closes it
+            } else {
+                close(data);
             }
             data = null;
         }
@@ -104,6 +108,40 @@ final class ChannelDataConnectionFactory extends IODataConnectionFactory {
             passiveListener = null;
         }
         requestTime = 0L;
+    }
+
+    /**
+     * Keeps {@code channel} from being closed until {@link #release}: a transfer that writes to its
+     * descriptor number outside the JDK (splice) must never find that number closed and reused by another
+     * file or connection. A close meanwhile only shuts the output down, which ends the transfer.
+     *
+     * @return false when the channel is no longer this session's data connection
+     */
+    synchronized boolean holdOpen(SocketChannel channel) {
+        if (data != channel || held != null) {
+            return false;
+        }
+        held = channel;
+        return true;
+    }
+
+    synchronized void release(SocketChannel channel) {
+        if (held != channel) {
+            return;
+        }
+        held = null;
+        if (closeOnRelease) {
+            closeOnRelease = false;
+            close(channel);
+        }
+    }
+
+    private static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing a data connection", e);
+        }
     }
 
     @Override

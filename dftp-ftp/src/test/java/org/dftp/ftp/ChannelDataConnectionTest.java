@@ -27,6 +27,10 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ftpserver.DataConnectionConfigurationFactory;
 import org.apache.ftpserver.ftplet.DataConnection;
 import org.apache.ftpserver.ftplet.DataType;
@@ -216,12 +220,58 @@ class ChannelDataConnectionTest {
     }
 
     @Test
+    void aSourceWithItsOwnWayIsHandedTheChannelAndItsCloseWaitsUntilItReturns() throws Exception {
+        DataConnection data = connect();
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<SocketChannel> handed = new AtomicReference<>();
+        AtomicBoolean openAfterClose = new AtomicBoolean();
+        class Splicing extends Lending {
+            Splicing() {
+                super(DATA, 1000);
+            }
+
+            @Override
+            public long transferTo(SocketChannel target, java.util.function.LongConsumer progress) throws IOException {
+                handed.set(target);
+                target.write(ByteBuffer.wrap(DATA, 0, 10));
+                progress.accept(10);
+                inside.countDown();
+                try {
+                    closed.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                // a transfer writing by descriptor number must still own it: closed, the number could be reused
+                openAfterClose.set(target.isOpen());
+                return 10;
+            }
+        }
+        CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
+            try {
+                return data.transferToClient(session, new Splicing());
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(inside.await(5, TimeUnit.SECONDS));
+        factory.closeDataConnection(); // e.g. ABOR or the session's end, from another thread
+        assertTrue(handed.get().isOpen(), "closed under a running transfer");
+        closed.countDown();
+        assertEquals(10L, sent.get(5, TimeUnit.SECONDS));
+        assertTrue(openAfterClose.get());
+        assertFalse(handed.get().isOpen(), "closed once the transfer returned");
+        assertEquals(10, control.getWrittenBytes());
+        assertArrayEquals(Arrays.copyOf(DATA, 10), client.getInputStream().readAllBytes());
+    }
+
+    @Test
     void openingWithoutPasvOrPortFails() {
         assertThrows(IOException.class, factory::openConnection);
     }
 
     /** A stream that lends its bytes in buffers of {@code chunk} bytes, through a direct buffer. */
-    private static final class Lending extends ByteArrayInputStream implements ByteBufferSource {
+    private static class Lending extends ByteArrayInputStream implements ByteBufferSource {
         private final ByteBuffer buffer;
 
         Lending(byte[] bytes, int chunk) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.dftp.ftp.ByteBufferSource;
 import org.dftp.netty.HostPort;
 
@@ -245,14 +247,19 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
 
     /** Reads the next bytes of the body into the buffer; false at its end. */
     private boolean fill() throws IOException {
+        return fill(buffer.capacity());
+    }
+
+    /** Reads at most {@code max} next bytes of the body into the buffer, waiting for one; false at its end. */
+    private boolean fill(int max) throws IOException {
         if (closed) {
             throw new IOException("stream closed");
         }
         if (unread == 0) {
             return false;
         }
-        buffer.clear();
-        if (unread > 0 && unread < buffer.capacity()) {
+        buffer.clear().limit(max);
+        if (unread > 0 && unread < max) {
             buffer.limit((int) unread);
         }
         long deadline = 0;
@@ -284,6 +291,83 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
             return null;
         }
         return buffer;
+    }
+
+    /**
+     * The rest of the body spliced from the owner's socket to {@code target} (see {@link SocketSplice}):
+     * first what came in with the response head, then the kernel moves the bytes between the sockets.
+     */
+    @Override
+    public long transferTo(SocketChannel target, LongConsumer progress) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (!SocketSplice.available() || !target.isBlocking()) {
+            return -1;
+        }
+        int to = SocketSplice.fd(target);
+        int from = SocketSplice.fd(channel);
+        long sent = 0;
+        while (buffer.hasRemaining()) {
+            sent += sendBuffered(target, progress);
+        }
+        try (SocketSplice pipe = SocketSplice.open()) {
+            boolean waited = false;
+            while (unread != 0) {
+                int n;
+                boolean more = true;
+                try {
+                    n = pipe.fill(from, unread > 0 ? (int) Math.min(unread, SocketSplice.CHUNK) : SocketSplice.CHUNK);
+                    if (n == 0 && !waited) {
+                        // Nothing ready: wait until the socket is readable, then splice again.
+                        await(SelectionKey.OP_READ, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis),
+                                "the owner sent nothing for " + readTimeoutMillis + " ms");
+                        waited = true;
+                        continue;
+                    }
+                    if (n == 0) {
+                        // Readable, yet nothing spliced: the owner's end, or a wake-up for nothing. A one-byte
+                        // read tells them apart.
+                        more = fill(1);
+                    }
+                } catch (SocketException e) {
+                    throw new IOException("reading from the owner failed: " + e.getMessage(), e);
+                }
+                waited = false;
+                if (n == 0) {
+                    if (!more) {
+                        break;
+                    }
+                    sent += sendBuffered(target, progress);
+                    continue;
+                }
+                if (unread > 0) {
+                    unread -= n;
+                }
+                try {
+                    pipe.drain(to);
+                } catch (IOException e) {
+                    throw ByteBufferSource.targetFailed(e);
+                }
+                sent += n;
+                progress.accept(n);
+            }
+        }
+        return sent;
+    }
+
+    /** Writes the bytes read into the buffer to {@code target}; returns how many. */
+    private int sendBuffered(SocketChannel target, LongConsumer progress) throws SocketException {
+        int n = buffer.remaining();
+        try {
+            while (buffer.hasRemaining()) {
+                target.write(buffer);
+            }
+        } catch (IOException e) {
+            throw ByteBufferSource.targetFailed(e);
+        }
+        progress.accept(n);
+        return n;
     }
 
     @Override

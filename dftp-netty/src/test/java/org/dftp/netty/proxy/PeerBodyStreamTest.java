@@ -2,6 +2,7 @@ package org.dftp.netty.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -176,6 +180,109 @@ class PeerBodyStreamTest {
         try (PeerBodyStream in = get(owner, 0)) {
             in.skipNBytes(600_001);
             assertArrayEquals(Arrays.copyOfRange(BODY, 600_001, BODY.length), in.readAllBytes());
+        }
+    }
+
+    /** A connected pair on loopback: [0] the side transferTo writes to (blocking), [1] the reader's. */
+    private static SocketChannel[] socketPair() throws IOException {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel a = SocketChannel.open(server.getLocalAddress());
+            return new SocketChannel[] {a, server.accept()};
+        }
+    }
+
+    /** Reads everything {@code from} gets until it is closed, on a thread of its own. */
+    private static CompletableFuture<byte[]> drain(SocketChannel from) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = java.nio.channels.Channels.newInputStream(from)) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void splicesTheBodyFromTheOwnersSocketToTheClientsAfterWhatCameWithTheHead() throws Exception {
+        assertTrue(SocketSplice.available(), "surefire exports sun.nio.ch as the jar's manifest does");
+        byte[] head = ascii("HTTP/1.1 200 OK\r\nContent-Length: " + BODY.length + "\r\n\r\n");
+        byte[] first = new byte[head.length + 1000]; // the head and the body's first bytes in one packet
+        System.arraycopy(head, 0, first, 0, head.length);
+        System.arraycopy(BODY, 0, first, head.length, 1000);
+        HostPort owner = serve(true, first, Arrays.copyOfRange(BODY, 1000, BODY.length), ascii("trailing junk"));
+        SocketChannel[] pair = socketPair();
+        CompletableFuture<byte[]> got = drain(pair[1]);
+        java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+        try (PeerBodyStream in = get(owner, 0)) {
+            assertEquals(BODY.length, in.transferTo(pair[0], progress::addAndGet));
+        }
+        pair[0].close();
+        assertArrayEquals(BODY, got.get(10, TimeUnit.SECONDS));
+        assertEquals(BODY.length, progress.get());
+    }
+
+    @Test
+    void aSplicedBodyWithoutLengthEndsWithTheConnection() throws Exception {
+        SocketChannel[] pair = socketPair();
+        CompletableFuture<byte[]> got = drain(pair[1]);
+        try (PeerBodyStream in = get(serve(true, ascii("HTTP/1.1 200 OK\r\n\r\n"), BODY), 0)) {
+            assertEquals(BODY.length, in.transferTo(pair[0], n -> { }));
+        }
+        pair[0].close();
+        assertArrayEquals(BODY, got.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSplicedBodyCutShortFailsAsTheOwnersFaultNotTheClients() throws Exception {
+        HostPort owner = serve(true, ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (BODY.length + 1) + "\r\n\r\n"), BODY);
+        SocketChannel[] pair = socketPair();
+        drain(pair[1]);
+        try (PeerBodyStream in = get(owner, 0)) {
+            IOException e = assertThrows(IOException.class, () -> in.transferTo(pair[0], n -> { }));
+            assertFalse(e instanceof java.net.SocketException, "FTP answers 426 to a SocketException: " + e);
+            assertTrue(e.getMessage().contains("1 bytes before the end"), e.getMessage());
+        } finally {
+            pair[0].close();
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayFailsTheSpliceAsTheClientsFault() throws Exception {
+        HostPort owner = serve(false, ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (BODY.length * 8) + "\r\n\r\n"),
+                BODY, BODY, BODY, BODY, BODY, BODY, BODY, BODY);
+        SocketChannel[] pair = socketPair();
+        pair[1].close(); // the client hangs up before reading anything
+        try (PeerBodyStream in = get(owner, 0)) {
+            assertThrows(java.net.SocketException.class, () -> in.transferTo(pair[0], n -> { }));
+        } finally {
+            pair[0].close();
+        }
+    }
+
+    @Test
+    void anOwnerThatFallsSilentMidSpliceTimesOutAsTheOwnersFault() throws Exception {
+        HostPort owner = serve(false, ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345"));
+        SocketChannel[] pair = socketPair();
+        CompletableFuture<byte[]> got = drain(pair[1]);
+        try (PeerBodyStream in = get(owner, 0)) {
+            assertThrows(SocketTimeoutException.class, () -> in.transferTo(pair[0], n -> { }));
+        } finally {
+            pair[0].close();
+        }
+        assertArrayEquals(ascii("12345"), got.get(5, TimeUnit.SECONDS), "what did come was passed on");
+    }
+
+    @Test
+    void aNonBlockingTargetIsLeftToTheBufferPath() throws Exception {
+        SocketChannel[] pair = socketPair();
+        pair[0].configureBlocking(false);
+        try (PeerBodyStream in = get(serve(true, ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")), 0)) {
+            assertEquals(-1, in.transferTo(pair[0], n -> { }));
+            assertArrayEquals(ascii("abc"), in.readAllBytes(), "nothing was taken from the stream");
+        } finally {
+            pair[0].close();
+            pair[1].close();
         }
     }
 

@@ -117,6 +117,11 @@ class RemoteFileProxyTest {
         assertEquals(200, res.statusCode());
         assertArrayEquals(big, res.body());
         assertEquals(String.valueOf(big.length), res.headers().firstValue("content-length").orElseThrow());
+        // Counted as each write completes on the event loop, which may be just after the client read it.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (aMetrics.bytesServedProxied.sum() < big.length && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         assertEquals(big.length, aMetrics.bytesServedProxied.sum());
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -17,6 +18,15 @@ import org.dftp.netty.Transports;
 
 /** The public HTTP listener: binds {@code -http-listen} and serves it with {@link PublicHttpInitializer}. */
 public final class PublicHttpServer implements AutoCloseable {
+    /**
+     * Most bytes a connection keeps queued in the kernel but not yet sent ({@code TCP_NOTSENT_LOWAT}).
+     * Without it, sendfile fills each socket's autotuned buffer (up to 4 MiB here) ahead of the network; with
+     * hundreds of large downloads that is hundreds of MiB of page-cache copies that have left the CPU's
+     * caches by the time they are sent. The congestion window is not limited, so a long, fast path to a
+     * client still fills. Measured with 256 connections of 64 MiB files: about 10% more bytes per second.
+     */
+    static final long UNSENT_LOW_WATER = 128 * 1024;
+
     private final Channel channel;
 
     private PublicHttpServer(Channel channel) {
@@ -30,14 +40,18 @@ public final class PublicHttpServer implements AutoCloseable {
      */
     public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
                                          DfsHttpContext context) throws InterruptedException {
+        Class<? extends ServerChannel> type = serverChannel(boss);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(serverChannel(boss))
+                .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new PublicHttpInitializer(context));
+        if (type == EpollServerSocketChannel.class) {
+            b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_LOW_WATER);
+        }
         Channel ch = b.bind(listen.bindAddress()).sync().channel();
         return new PublicHttpServer(ch);
     }

@@ -69,24 +69,30 @@ final class FakeRemoteFiles implements RemoteFileSource {
         if (lent.containsKey(key(owner, path))) {
             return new Lent(in);
         }
-        return new FilterInputStream(in) {
-            private boolean closed;
+        return new Counted(in);
+    }
 
-            @Override
-            public void close() throws IOException {
-                if (!closed) {
-                    closed = true;
-                    openStreams.decrementAndGet();
-                }
-                super.close();
+    /** A stream counted as open until it is closed. */
+    private class Counted extends FilterInputStream {
+        private boolean closed;
+
+        Counted(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                openStreams.decrementAndGet();
             }
-        };
+            super.close();
+        }
     }
 
     /** A stream that also hands out its bytes as direct buffers of at most 10,000 bytes. */
-    private final class Lent extends FilterInputStream implements ByteBufferSource {
+    private final class Lent extends Counted implements ByteBufferSource {
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(10_000);
-        private boolean closed;
 
         Lent(InputStream in) {
             super(in);
@@ -99,15 +105,6 @@ final class FakeRemoteFiles implements RemoteFileSource {
                 return null;
             }
             return buffer.clear().put(bytes).flip();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!closed) {
-                closed = true;
-                openStreams.decrementAndGet();
-            }
-            super.close();
         }
     }
 

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
@@ -28,7 +26,6 @@ import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** A whole node over a directory on disk: it scans, listens on a free port, and serves what it found. */
 @ExtendWith(NettyLeaks.class)
@@ -48,7 +45,7 @@ class DftpNodeTest {
         Files.write(dir.resolve("somedir/c.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8});
         Files.writeString(dir.resolve("somedir/nested/é ü.txt"), "utf-8\n");
 
-        ListAppender<ILoggingEvent> log = captureInfo("org.dftp.netty.DftpNode");
+        ListAppender<ILoggingEvent> log = LogCapture.info("org.dftp.netty.DftpNode");
         NodeConfig config = NodeConfig.defaults("ga", dir)
                 .withListen(HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null)
                 .withMulticast(null);
@@ -102,14 +99,6 @@ class DftpNodeTest {
         }
     }
 
-    private static ListAppender<ILoggingEvent> captureInfo(String loggerName) {
-        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
-        logger.setLevel(Level.INFO);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        return appender;
-    }
 
     private static List<String> expectedFind(Path root, String prefix) throws IOException {
         List<String> out = new ArrayList<>();

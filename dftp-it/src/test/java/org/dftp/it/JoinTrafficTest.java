@@ -3,7 +3,6 @@ package org.dftp.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -44,8 +43,8 @@ class JoinTrafficTest {
 
     @BeforeEach
     void capture() {
-        membership = capture("org.dftp.netty.cluster.Membership");
-        pusher = capture("org.dftp.netty.cluster.UpdatePusher");
+        membership = LogCapture.info("org.dftp.netty.cluster.Membership");
+        pusher = LogCapture.info("org.dftp.netty.cluster.UpdatePusher");
     }
 
     @AfterEach
@@ -92,12 +91,4 @@ class JoinTrafficTest {
                 + " " + List.copyOf(pusher.list).stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
-    private static ListAppender<ILoggingEvent> capture(String loggerName) {
-        Logger logger = (Logger) LoggerFactory.getLogger(loggerName);
-        logger.setLevel(Level.INFO);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        return appender;
-    }
 }

@@ -63,7 +63,7 @@ final class OpenFileCache {
         if (file.fileKey() == null) {
             return opened; // nothing to tell versions apart by: never cached
         }
-        makeRoom(now);
+        makeRoom();
         opened.retain(); // the cache's reference
         Entry added = new Entry(file, opened, now);
         Entry old = entries.put(file.path(), added);
@@ -89,7 +89,7 @@ final class OpenFileCache {
         return entries.size();
     }
 
-    private void makeRoom(long now) {
+    private void makeRoom() {
         if (entries.size() < maxEntries) {
             return;
         }

@@ -307,10 +307,7 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
         }
         int to = SocketSplice.fd(target);
         int from = SocketSplice.fd(channel);
-        long sent = 0;
-        while (buffer.hasRemaining()) {
-            sent += sendBuffered(target, progress);
-        }
+        long sent = buffer.hasRemaining() ? sendBuffered(target, progress) : 0;
         try (SocketSplice pipe = SocketSplice.open()) {
             boolean waited = false;
             while (unread != 0) {

@@ -92,7 +92,22 @@ public final class Main implements Callable<Integer> {
     boolean help;
 
     public static void main(String[] args) {
+        startPreload();
         System.exit(run(args, new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Starts what every node needs whatever its flags say, on a second thread while this one parses them:
+     * the logging configuration and Netty's native transport each take a tenth of a second or more, and
+     * the flag parser as much again, one core each.
+     */
+    private static void startPreload() {
+        Thread t = new Thread(() -> {
+            org.slf4j.LoggerFactory.getILoggerFactory();
+            Transports.isEpoll();
+        }, "dftp-preload");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -41,6 +40,8 @@ public final class LocalScanner {
     private final LocalRoot root;
     private final String owner;
     private final java.util.function.Consumer<Path> beforeListing;
+    /** Whether attributes are read through {@link DirectStat}; false for the public API (a test compares both). */
+    private final boolean direct;
 
     public LocalScanner(LocalRoot root, String owner) {
         this(root, owner, dir -> { });
@@ -52,9 +53,17 @@ public final class LocalScanner {
      *                      and the tree is walked once for both
      */
     public LocalScanner(LocalRoot root, String owner, java.util.function.Consumer<Path> beforeListing) {
+        this(root, owner, beforeListing, DirectStat.AVAILABLE);
+    }
+
+    LocalScanner(LocalRoot root, String owner, java.util.function.Consumer<Path> beforeListing, boolean direct) {
+        if (direct && !DirectStat.AVAILABLE) {
+            throw new IllegalStateException("direct attribute reads are not available in this JVM");
+        }
         this.root = root;
         this.owner = owner;
         this.beforeListing = beforeListing;
+        this.direct = direct;
     }
 
     /** The result of a scan: every change, and how many of them are files. */
@@ -149,6 +158,124 @@ public final class LocalScanner {
         return bits;
     }
 
+    /** Below this many names a run is sorted by insertion; above, runs are merged. */
+    private static final int RUN = 16;
+
+    /**
+     * Sorts a directory's names. Not {@code Arrays.sort}: at start-up the JIT compiles the JDK's TimSort
+     * again and again, since each directory's order takes its large merge methods down a branch their
+     * profile had not seen, and those compiles held the one compiler thread of a two-core machine for
+     * much of the scan. This merge sort is small enough to compile once, early.
+     */
+    static void sortNames(String[] names) {
+        int n = names.length;
+        for (int lo = 0; lo < n; lo += RUN) {
+            insertionSort(names, lo, Math.min(lo + RUN, n));
+        }
+        if (n <= RUN) {
+            return;
+        }
+        String[] src = names;
+        String[] dst = new String[n];
+        for (int width = RUN; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                merge(src, dst, lo, Math.min(lo + width, n), Math.min(lo + 2 * width, n));
+            }
+            String[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != names) {
+            System.arraycopy(src, 0, names, 0, n);
+        }
+    }
+
+    private static void insertionSort(String[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            String x = a[i];
+            int j = i - 1;
+            while (j >= from && a[j].compareTo(x) > 0) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = x;
+        }
+    }
+
+    /** Merges the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi). */
+    private static void merge(String[] src, String[] dst, int lo, int mid, int hi) {
+        int i = lo;
+        int j = mid;
+        for (int k = lo; k < hi; k++) {
+            if (j >= hi || i < mid && src[i].compareTo(src[j]) <= 0) {
+                dst[k] = src[i++];
+            } else {
+                dst[k] = src[j++];
+            }
+        }
+    }
+
+    /** What {@link Entries#offer} answers for a symbolic link, which the walk then resolves itself. */
+    private static final Offer LINK = Offer.of("", Offer.MODE_SYMLINK, 0, 0, 0);
+
+    /**
+     * One open directory whose entries' attributes are read relative to it ({@code fstatat}): the kernel
+     * then looks up one name instead of walking the whole path, per entry. {@link DirectStat} where the
+     * JVM allows it, else the public API's secure directory stream, else a path per entry.
+     */
+    private final class Entries implements AutoCloseable {
+        private final Path dir;
+        private final DirectStat direct;
+        private final DirectoryStream<Path> stream;
+        private final SecureDirectoryStream<Path> secure;
+
+        Entries(Path dir) throws IOException {
+            this.dir = dir;
+            if (LocalScanner.this.direct) {
+                direct = DirectStat.open(dir);
+                stream = null;
+                secure = null;
+            } else {
+                direct = null;
+                stream = Files.newDirectoryStream(dir);
+                secure = stream instanceof SecureDirectoryStream<Path> s ? s : null;
+            }
+        }
+
+        /** The offer for a file or directory, {@link #LINK} for a link, null for anything else. */
+        Offer offer(String name, long now) throws IOException {
+            if (direct != null) {
+                if (!direct.read(name)) {
+                    throw new IOException("cannot read its attributes");
+                }
+                int mode = direct.mode();
+                return switch (mode & DirectStat.S_IFMT) {
+                    case DirectStat.S_IFREG -> Offer.of(owner, mode & 0777, direct.size(), direct.lastModified(), now);
+                    case DirectStat.S_IFDIR -> Offer.of(owner, Offer.MODE_DIR | mode & 0777, 0, direct.lastModified(), now);
+                    case DirectStat.S_IFLNK -> LINK;
+                    default -> null;
+                };
+            }
+            PosixFileAttributes a = secure != null
+                    ? secure.getFileAttributeView(dir.getFileSystem().getPath(name), PosixFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS).readAttributes()
+                    : Files.readAttributes(dir.resolve(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                return LINK;
+            }
+            return a.isDirectory() || a.isRegularFile() ? LocalScanner.this.offer(a, now) : null;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (direct != null) {
+                direct.close();
+            } else {
+                stream.close();
+            }
+        }
+    }
+
     private final class DirTask extends RecursiveTask<List<Change>> {
         /** The directory this one was reached from, or null: the chain the loop check looks along. */
         private final DirTask parent;
@@ -173,21 +300,20 @@ public final class LocalScanner {
             beforeListing.accept(dir);
             Change[] changes;
             DirTask[] below;
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                // Names, not the stream's Paths: a Path per entry copies the whole directory path, and
-                // sorting Paths compares those long common prefixes again and again.
+            try (Entries entries = new Entries(dir)) {
+                // Names, not a DirectoryStream's Paths: a Path per entry copies the whole directory path,
+                // and sorting Paths compares those long common prefixes again and again.
                 String[] names = dir.toFile().list();
                 if (names == null) {
                     throw new IOException("listing failed");
                 }
                 // String order is UTF-8 byte order, the tree's name order, but for rare surrogate cases,
                 // which the tree's own sort mends.
-                Arrays.sort(names);
-                SecureDirectoryStream<Path> open = stream instanceof SecureDirectoryStream<Path> s ? s : null;
+                sortNames(names);
                 changes = new Change[names.length];
                 below = new DirTask[names.length];
                 for (int i = 0; i < names.length; i++) {
-                    changes[i] = visit(open, names[i], below, i);
+                    changes[i] = visit(entries, names[i], below, i);
                 }
             } catch (IOException | SecurityException e) {
                 log.warn("Scanner: skipping unreadable directory {}: {}", printable(dir), printable(e));
@@ -214,13 +340,8 @@ public final class LocalScanner {
             return out;
         }
 
-        /**
-         * The change for one entry of this directory, or null to leave it out.
-         *
-         * @param open this directory, open, where the platform reads attributes relative to it ({@code fstatat}):
-         *             the kernel then looks up one name instead of walking the whole path, per file
-         */
-        private Change visit(SecureDirectoryStream<Path> open, String name, DirTask[] below, int i) {
+        /** The change for one entry of this directory, or null to leave it out. */
+        private Change visit(Entries entries, String name, DirTask[] below, int i) {
             DfsPath path;
             try {
                 path = dfsDir.child(name);
@@ -229,25 +350,28 @@ public final class LocalScanner {
                 return null;
             }
             try {
-                PosixFileAttributes a = open != null
-                        ? open.getFileAttributeView(dir.getFileSystem().getPath(name), PosixFileAttributeView.class,
-                                LinkOption.NOFOLLOW_LINKS).readAttributes()
-                        : Files.readAttributes(dir.resolve(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                Offer offer = entries.offer(name, now);
+                if (offer == null) {
+                    return null;
+                }
                 Path target = null;
-                if (a.isSymbolicLink()) {
+                if (offer == LINK) {
                     target = dir.resolve(name).toRealPath();
                     if (!root.contains(target) || isAncestor(target)) {
                         log.debug("Scanner: not following {}: resolves outside the dfsroot or loops",
                                 printable(dir.resolve(name)));
                         return null;
                     }
-                    a = Files.readAttributes(target, PosixFileAttributes.class);
+                    PosixFileAttributes a = Files.readAttributes(target, PosixFileAttributes.class);
+                    if (!a.isDirectory() && !a.isRegularFile()) {
+                        return null;
+                    }
+                    offer = offer(a, now);
                 }
-                if (a.isDirectory()) {
+                if (offer.isDirectory()) {
                     below[i] = new DirTask(this, target != null ? target : dir.resolve(name), path, now);
-                    return Change.offer(path, offer(a, now));
                 }
-                return a.isRegularFile() ? Change.offer(path, offer(a, now)) : null;
+                return Change.offer(path, offer);
             } catch (IOException e) {
                 log.debug("Scanner: skipping {}: {}", printable(dir.resolve(name)), printable(e));
                 return null;

@@ -221,6 +221,78 @@ class LocalScannerTest {
     }
 
     @Test
+    void theScanReadsAttributesDirectlyWhereTheJvmAllowsIt() {
+        assertTrue(DirectStat.AVAILABLE, "the build opens java.base/sun.nio.fs to the tests, as dftp.jar's manifest"
+                + " does for a node: the fast path is the one under test");
+    }
+
+    /** Both ways of reading attributes give the same offers, entry by entry, for every kind of entry. */
+    @Test
+    void directAndPublicApiReadsAgree() throws IOException {
+        Path root = root();
+        write(root.resolve("plain"), 7);
+        Files.setPosixFilePermissions(write(root.resolve("private"), 3), PosixFilePermissions.fromString("rw-------"));
+        write(root.resolve("dir/inner.bin"), 4096);
+        Files.setPosixFilePermissions(Files.createDirectories(root.resolve("locked-down")),
+                PosixFilePermissions.fromString("rwx--x--x"));
+        write(root.resolve("Grüße/日本.txt"), 12);
+        Path old = write(root.resolve("old"), 1);
+        // touch(1): the JDK's setLastModifiedTime clamps times before 1970 to 0 here.
+        boolean madeOld = run("touch", "-d", "1969-12-31 23:59:58.5 UTC", old.toString());
+        Path recent = write(root.resolve("recent"), 1);
+        Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2031-05-06T07:08:09.999Z")));
+        Files.createSymbolicLink(root.resolve("link-to-plain"), root.resolve("plain"));
+        Files.createSymbolicLink(root.resolve("link-to-dir"), root.resolve("dir"));
+        Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nowhere"));
+        Path fifo = root.resolve("fifo");
+        boolean madeFifo = run("mkfifo", fifo.toString());
+
+        LocalRoot lr = LocalRoot.of(root, DfsPath.ROOT);
+        List<Change> direct = new LocalScanner(lr, "ga", dir -> { }, true).scan(NOW).changes();
+        List<Change> portable = new LocalScanner(lr, "ga", dir -> { }, false).scan(NOW).changes();
+        assertEquals(portable.size(), direct.size(), "entries");
+        for (int i = 0; i < direct.size(); i++) {
+            Change d = direct.get(i);
+            Change p = portable.get(i);
+            assertEquals(p.path(), d.path());
+            assertTrue(p.offer().sameAs(d.offer()), d.path() + ": " + d.offer() + " vs " + p.offer());
+        }
+        DfsTree t = DfsTree.EMPTY.apply(direct);
+        if (madeOld) {
+            assertEquals(-1500, Files.getLastModifiedTime(old).toMillis());
+            assertEquals(-1, t.lookup(DfsPath.of("/old")).lastModified(), "FileTime.toMillis() / 1000, as before");
+        }
+        assertEquals(0600, t.lookup(DfsPath.of("/private")).offer().permissions());
+        assertEquals(0711, t.lookup(DfsPath.of("/locked-down")).offer().permissions());
+        assertEquals(7, t.lookup(DfsPath.of("/link-to-plain")).size(), "a link is offered with its target's attributes");
+        assertEquals(4096, t.lookup(DfsPath.of("/link-to-dir/inner.bin")).size());
+        assertNull(t.lookup(DfsPath.of("/dangling")));
+        assertEquals(12, t.lookup(DfsPath.of("/Grüße/日本.txt")).size());
+        if (madeFifo) {
+            assertNull(t.lookup(DfsPath.of("/fifo")), "neither a file nor a directory");
+        }
+    }
+
+    private static boolean run(String... command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).start().onExit().join().exitValue() == 0;
+    }
+
+    @Test
+    void namesAreSortedAsStrings() {
+        java.util.Random random = new java.util.Random(42);
+        for (int n : new int[] {0, 1, 2, 15, 16, 17, 31, 33, 500, 1000, 4097}) {
+            String[] names = new String[n];
+            for (int i = 0; i < n; i++) {
+                names[i] = "f" + random.nextInt(n + 1) + (random.nextBoolean() ? "ü" : "");
+            }
+            String[] expected = names.clone();
+            java.util.Arrays.sort(expected);
+            LocalScanner.sortNames(names);
+            assertEquals(List.of(expected), List.of(names), n + " names");
+        }
+    }
+
+    @Test
     void logLinesShowControlCharactersEscaped() {
         assertEquals("/r/new\\x0aline\\x1b[31m", LocalScanner.printable(Path.of("/r/new\nline\u001b[31m")));
         assertEquals("/r/plain ü", LocalScanner.printable("/r/plain ü"));

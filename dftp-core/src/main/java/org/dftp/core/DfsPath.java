@@ -223,6 +223,17 @@ public final class DfsPath implements Comparable<DfsPath> {
 
     /** This path with one more segment; {@code name} is checked like any outside segment. */
     public DfsPath child(String name) {
+        checkChild(name);
+        String[] s = Arrays.copyOf(segments, segments.length + 1);
+        s[segments.length] = name;
+        return new DfsPath(s);
+    }
+
+    /**
+     * Checks that {@link #child child(name)} would be a valid path, without building it: a scan checks
+     * every name it reads but needs the path only of the directories it goes into.
+     */
+    public void checkChild(String name) {
         checkSegment(name);
         if (name.isEmpty() || name.indexOf('/') >= 0) {
             throw new BadPathException("not a single path segment");
@@ -236,9 +247,6 @@ public final class DfsPath implements Comparable<DfsPath> {
         if (3 * chars > MAX_PATH_BYTES) {
             checkLength(wireBytes() + (isRoot() ? 0 : 1) + utf8Length(name));
         }
-        String[] s = Arrays.copyOf(segments, segments.length + 1);
-        s[segments.length] = name;
-        return new DfsPath(s);
     }
 
     /** This path under another: {@code a/b} under {@code x/y} is {@code x/y/a/b}. */

@@ -2,6 +2,7 @@ package org.dftp.core.cluster;
 
 import java.util.List;
 import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsTree;
 import org.dftp.core.wire.NodeInfo;
 
 /**
@@ -15,6 +16,10 @@ public sealed interface Event {
         public LocalScanned {
             changes = List.copyOf(changes);
         }
+    }
+
+    /** This node scanned its whole local tree: {@code tree} holds its offers, and only its offers. */
+    record LocalTreeScanned(DfsTree tree, long time) implements Event {
     }
 
     /** A peer pushed an update; {@code changes} are already validated and owned by the sender. */

@@ -3,6 +3,7 @@ package org.dftp.core.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import org.dftp.core.cluster.Event.LocalScanned;
+import org.dftp.core.cluster.Event.LocalTreeScanned;
 import org.dftp.core.cluster.Event.PeerRemoved;
 import org.dftp.core.cluster.Event.PeerSeen;
 import org.dftp.core.cluster.Event.SelfAddresses;
@@ -25,6 +26,9 @@ public final class Reducer {
         if (e instanceof LocalScanned ls) {
             DfsTree t = ls.full() ? s.tree().replaceOwner(s.selfName(), ls.changes()) : s.tree().apply(ls.changes());
             return s.withTree(t);
+        }
+        if (e instanceof LocalTreeScanned lt) {
+            return s.withTree(s.tree().replaceOwner(s.selfName(), lt.tree()));
         }
         if (e instanceof UpdateReceived u) {
             NodeInfo peer = s.peer(u.sender());

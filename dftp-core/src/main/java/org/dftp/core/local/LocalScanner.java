@@ -17,6 +17,8 @@ import java.util.concurrent.RecursiveTask;
 import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsNode;
+import org.dftp.core.tree.DfsTree;
 import org.dftp.core.tree.Offer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,31 +68,34 @@ public final class LocalScanner {
         this.direct = direct;
     }
 
-    /** The result of a scan: every change, and how many of them are files. */
-    public record Result(List<Change> changes, int files) {
+    /** The result of a scan: this node's offers as a tree, and how many of its entries are files. */
+    public record Result(DfsTree tree, int files) {
+        /** Files and directories found, the mount point's directories included. */
+        public int entries() {
+            return tree.size();
+        }
+
+        /** The offers as changes, in path order. */
+        public List<Change> changes() {
+            return tree.changes();
+        }
     }
 
-    /** Scans the whole local tree; {@code now} is the announcement time of every offer (Unix seconds). */
+    /**
+     * Scans the whole local tree; {@code now} is the announcement time of every offer (Unix seconds).
+     * Each directory's task builds that directory's nodes from its sorted listing, in parallel with the
+     * others, so the tree comes out of the scan whole: nothing is left to sort or merge.
+     */
     public Result scan(long now) {
-        List<Change> changes = new ArrayList<>();
+        DirTask top = new DirTask(null, root.dir(), root.mount(), now);
+        DfsNode[] nodes = invoke(top);
         // The mount point's own directories, so that an empty local tree still shows where it is mounted.
         DfsPath mount = root.mount();
-        for (int i = 1; i <= mount.depth(); i++) {
-            DfsPath p = DfsPath.ROOT;
-            for (int k = 0; k < i; k++) {
-                p = p.child(mount.segment(k));
-            }
-            changes.add(Change.offer(p, Offer.of(owner, Offer.MODE_DIR | 0755, 0, now, now)));
+        for (int i = mount.depth() - 1; i >= 0; i--) {
+            nodes = new DfsNode[] {DfsTree.directory(mount.segment(i), Offer.of(owner, Offer.MODE_DIR | 0755, 0, now, now),
+                    nodes)};
         }
-        List<Change> found = invoke(new DirTask(null, root.dir(), mount, now));
-        changes.addAll(found);
-        int files = 0;
-        for (Change c : found) {
-            if (!c.offer().isDirectory()) {
-                files++;
-            }
-        }
-        return new Result(changes, files);
+        return new Result(DfsTree.of(nodes), top.files);
     }
 
     /** Scans one subtree (for a watcher that saw a directory appear, or overflowed). */
@@ -109,12 +114,14 @@ public final class LocalScanner {
             out.add(Change.offer(dir, offer(a, now)));
         }
         if (a.isDirectory()) {
-            out.addAll(invoke(new DirTask(null, real, dir, now)));
+            for (Change c : DfsTree.of(invoke(new DirTask(null, real, dir, now))).changes()) {
+                out.add(Change.offer(c.path().under(dir), c.offer()));
+            }
         }
         return out;
     }
 
-    private static List<Change> invoke(DirTask task) {
+    private static DfsNode[] invoke(DirTask task) {
         ForkJoinPool pool = new ForkJoinPool(THREADS);
         try {
             return pool.invoke(task);
@@ -215,6 +222,8 @@ public final class LocalScanner {
         }
     }
 
+    private static final DfsNode[] NO_NODES = new DfsNode[0];
+
     /** What {@link Entries#offer} answers for a symbolic link, which the walk then resolves itself. */
     private static final Offer LINK = Offer.of("", Offer.MODE_SYMLINK, 0, 0, 0);
 
@@ -276,13 +285,15 @@ public final class LocalScanner {
         }
     }
 
-    private final class DirTask extends RecursiveTask<List<Change>> {
+    private final class DirTask extends RecursiveTask<DfsNode[]> {
         /** The directory this one was reached from, or null: the chain the loop check looks along. */
         private final DirTask parent;
         /** A real path (the scan starts at the real root and follows a link to its real target). */
         private final Path dir;
         private final DfsPath dfsDir;
         private final long now;
+        /** Files in this directory's subtree; read after {@link #join}. */
+        int files;
 
         DirTask(DirTask parent, Path dir, DfsPath dfsDir, long now) {
             this.parent = parent;
@@ -291,33 +302,29 @@ public final class LocalScanner {
             this.now = now;
         }
 
-        /**
-         * This directory's subtree in path order (each entry, then what lies below it, by name): the tree
-         * then takes the batch in one linear pass instead of a sort.
-         */
+        /** This directory's nodes in name order, each subdirectory built whole by its own task. */
         @Override
-        protected List<Change> compute() {
+        protected DfsNode[] compute() {
             beforeListing.accept(dir);
-            Change[] changes;
+            String[] names;
+            Offer[] offers;
             DirTask[] below;
             try (Entries entries = new Entries(dir)) {
                 // Names, not a DirectoryStream's Paths: a Path per entry copies the whole directory path,
                 // and sorting Paths compares those long common prefixes again and again.
-                String[] names = dir.toFile().list();
+                names = dir.toFile().list();
                 if (names == null) {
                     throw new IOException("listing failed");
                 }
-                // String order is UTF-8 byte order, the tree's name order, but for rare surrogate cases,
-                // which the tree's own sort mends.
-                sortNames(names);
-                changes = new Change[names.length];
+                sortNames(names); // String order: the tree's name order
+                offers = new Offer[names.length];
                 below = new DirTask[names.length];
                 for (int i = 0; i < names.length; i++) {
-                    changes[i] = visit(entries, names[i], below, i);
+                    offers[i] = visit(entries, names[i], below, i);
                 }
             } catch (IOException | SecurityException e) {
                 log.warn("Scanner: skipping unreadable directory {}: {}", printable(dir), printable(e));
-                return List.of();
+                return NO_NODES;
             }
             List<DirTask> subdirs = new ArrayList<>();
             for (DirTask t : below) {
@@ -328,23 +335,34 @@ public final class LocalScanner {
             if (subdirs.size() > 1) {
                 invokeAll(subdirs);
             }
-            List<Change> out = new ArrayList<>(changes.length);
-            for (int i = 0; i < changes.length; i++) {
-                if (changes[i] != null) {
-                    out.add(changes[i]);
+            DfsNode[] nodes = new DfsNode[names.length];
+            int n = 0;
+            for (int i = 0; i < names.length; i++) {
+                if (offers[i] == null) {
+                    continue;
+                }
+                if (n > 0 && nodes[n - 1].name().equals(names[i])) {
+                    // Two on-disk names that decode to one string (a name that is not valid UTF-8 beside
+                    // the name it decodes to): the first stands.
+                    log.warn("Scanner: skipping {}: its name decodes like another's", printable(dir.resolve(names[i])));
+                    continue;
                 }
                 if (below[i] != null) {
-                    out.addAll(subdirs.size() > 1 ? below[i].join() : below[i].compute());
+                    DfsNode[] children = subdirs.size() > 1 ? below[i].join() : below[i].compute();
+                    files += below[i].files;
+                    nodes[n++] = DfsTree.directory(names[i], offers[i], children);
+                } else {
+                    files++;
+                    nodes[n++] = DfsTree.file(names[i], offers[i]);
                 }
             }
-            return out;
+            return n == nodes.length ? nodes : java.util.Arrays.copyOf(nodes, n);
         }
 
-        /** The change for one entry of this directory, or null to leave it out. */
-        private Change visit(Entries entries, String name, DirTask[] below, int i) {
-            DfsPath path;
+        /** The offer for one entry of this directory, or null to leave it out; a directory's task goes to below[i]. */
+        private Offer visit(Entries entries, String name, DirTask[] below, int i) {
             try {
-                path = dfsDir.child(name);
+                dfsDir.checkChild(name);
             } catch (BadPathException e) {
                 log.warn("Scanner: skipping {}: {}", printable(dir.resolve(name)), e.getMessage());
                 return null;
@@ -369,9 +387,9 @@ public final class LocalScanner {
                     offer = offer(a, now);
                 }
                 if (offer.isDirectory()) {
-                    below[i] = new DirTask(this, target != null ? target : dir.resolve(name), path, now);
+                    below[i] = new DirTask(this, target != null ? target : dir.resolve(name), dfsDir.child(name), now);
                 }
-                return Change.offer(path, offer);
+                return offer;
             } catch (IOException e) {
                 log.debug("Scanner: skipping {}: {}", printable(dir.resolve(name)), printable(e));
                 return null;

@@ -126,8 +126,8 @@ public final class LocalSync implements AutoCloseable {
             LocalScanner.Result r = scanner.scan(now);
             long t1 = System.nanoTime();
             betweenReadAndPublish.run();
-            store.publish(new Event.LocalScanned(r.changes(), true, now)).join();
-            return new Scanned(r.files(), r.changes().size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+            store.publish(new Event.LocalTreeScanned(r.tree(), now)).join();
+            return new Scanned(r.files(), r.entries(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
     }
 

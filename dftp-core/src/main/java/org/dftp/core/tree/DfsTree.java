@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.dftp.core.DfsPath;
 
 /**
@@ -60,6 +61,73 @@ public final class DfsTree {
             }
         }
         return merge(changes, owner);
+    }
+
+    /**
+     * This tree with every offer of {@code owner} replaced by those of {@code own}, a tree of that owner's
+     * offers alone (a full local scan, built with {@link #file} and {@link #directory}). Into an empty tree
+     * (a node's start-up) that is {@code own} itself, with no merge at all; otherwise its offers are
+     * merged as {@link #replaceOwner(String, Collection)} does.
+     */
+    public DfsTree replaceOwner(String owner, DfsTree own) {
+        String offeredBy = own.root.owner();
+        if (offeredBy != null && !offeredBy.equals(owner)) {
+            throw new IllegalArgumentException("offers of " + offeredBy + " in a full update of " + owner);
+        }
+        if (root.offers == null && root.children.length == 0) {
+            return own.root.children.length == 0 ? this : own;
+        }
+        return replaceOwner(owner, own.changes());
+    }
+
+    /** Every offer in this tree as a change, in path order: a parent before its children, siblings by name. */
+    public List<Change> changes() {
+        List<Change> out = new ArrayList<>(size());
+        addChanges(root, DfsPath.ROOT, out);
+        return out;
+    }
+
+    private static void addChanges(DirNode dir, DfsPath path, List<Change> out) {
+        for (DfsNode child : dir.children) {
+            DfsPath p = path.child(child.name);
+            for (Offer o = child.offers; o != null; o = o.next()) {
+                // A change carries one offer, not the rest of the chain.
+                Offer one = o.next() == null ? o : Offer.of(o.owner(), o.mode(), o.size(), o.lastModified(), o.infoUpdated());
+                out.add(Change.offer(p, one));
+            }
+            if (child instanceof DirNode d) {
+                addChanges(d, p, out);
+            }
+        }
+    }
+
+    /** A file with one offer, for a tree built bottom-up by {@link #directory} (as a scan reads a disk). */
+    public static DfsNode file(String name, Offer offer) {
+        return new FileNode(name, Objects.requireNonNull(offer, "offer"));
+    }
+
+    /**
+     * A directory with one offer (or none) and these children, which must be in strictly increasing name
+     * order, as a sorted listing gives them: the array is taken as it is, not copied or sorted.
+     */
+    public static DfsNode directory(String name, Offer offer, DfsNode[] children) {
+        checkOrder(children);
+        return new DirNode(name, offer, children.length == 0 ? DirNode.NO_CHILDREN : children);
+    }
+
+    /** The tree whose root holds these children (see {@link #directory}). */
+    public static DfsTree of(DfsNode[] children) {
+        checkOrder(children);
+        return children.length == 0 ? EMPTY : new DfsTree(new DirNode("", null, children));
+    }
+
+    private static void checkOrder(DfsNode[] children) {
+        for (int i = 1; i < children.length; i++) {
+            if (children[i - 1].name.compareTo(children[i].name) >= 0) {
+                throw new IllegalArgumentException("children out of order: " + children[i - 1].name + ", "
+                        + children[i].name);
+            }
+        }
     }
 
     /** This tree without any offer of {@code owner}, e.g. after that node died. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -275,6 +276,17 @@ class LocalScannerTest {
 
     private static boolean run(String... command) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true).start().onExit().join().exitValue() == 0;
+    }
+
+    @Test
+    void twoNamesThatDecodeAlikeLeaveOneEntryAndTheScanGoesOn() throws IOException {
+        Path root = root();
+        write(root.resolve("a\uFFFD"), 2); // a valid name, which the invalid one below decodes to
+        assumeTrue(run("sh", "-c", "printf x > \"$1/$(printf 'a\\377')\"", "sh", root.toString()),
+                "sh and printf make a name that is not valid UTF-8");
+        write(root.resolve("b"), 1);
+        LocalScanner.Result r = scan(root, "/");
+        assertEquals(List.of("/a\uFFFD", "/b"), paths(r));
     }
 
     @Test

@@ -392,4 +392,65 @@ class DfsTreeTest {
         assertEquals(deep + "/f", walked.get(40));
         assertEquals("/z", walked.get(41));
     }
+
+    // --- a tree built bottom-up, as a scan reads a disk ---
+
+    private static Offer ga(int mode, long size) {
+        return Offer.of("ga", mode, size, TreeFixtures.T0, TreeFixtures.T0);
+    }
+
+    private static DfsTree built() {
+        return DfsTree.of(new DfsNode[] {
+            DfsTree.file("a.txt", ga(0644, 3)),
+            DfsTree.directory("d", ga(Offer.MODE_DIR | 0755, 0), new DfsNode[] {
+                DfsTree.directory("e", ga(Offer.MODE_DIR | 0755, 0), new DfsNode[0]),
+                DfsTree.file("f.bin", ga(0600, 1000)),
+            }),
+        });
+    }
+
+    @Test
+    void aBuiltTreeIsTheTreeItsChangesMake() {
+        DfsTree t = built();
+        List<Change> changes = t.changes();
+        assertEquals(List.of("/a.txt", "/d", "/d/e", "/d/f.bin"), changes.stream().map(c -> c.path().toString()).toList());
+        assertEquals(dump(DfsTree.EMPTY.apply(changes)), dump(t));
+        assertEquals(4, t.size());
+        assertEquals("ga", at(t, "/d").owner());
+        assertEquals(1000, at(t, "/d/f.bin").size());
+        assertTrue(at(t, "/d/e").isDirectory(), "an empty directory stays one");
+    }
+
+    @Test
+    void childrenOutOfOrderOrTwiceAreRefused() {
+        DfsNode b = DfsTree.file("b", ga(0644, 1));
+        DfsNode a = DfsTree.file("a", ga(0644, 1));
+        assertThrows(IllegalArgumentException.class, () -> DfsTree.of(new DfsNode[] {b, a}));
+        assertThrows(IllegalArgumentException.class, () -> DfsTree.directory("d", null, new DfsNode[] {a, a}));
+    }
+
+    @Test
+    void anOwnTreeReplacesNothingInAnEmptyTreeAndIsTakenWhole() {
+        DfsTree own = built();
+        assertSame(own, DfsTree.EMPTY.replaceOwner("ga", own), "start-up: no merge at all");
+        assertSame(DfsTree.EMPTY, DfsTree.EMPTY.replaceOwner("ga", DfsTree.EMPTY));
+    }
+
+    @Test
+    void anOwnTreeMergesIntoAFullTreeAsItsChangesWould() {
+        DfsTree before = tree("ga /old.txt 1", "gb /a.txt 9 @" + (TreeFixtures.T0 - 5), "gb /g/h 2");
+        DfsTree own = built();
+        DfsTree viaTree = before.replaceOwner("ga", own);
+        DfsTree viaChanges = before.replaceOwner("ga", own.changes());
+        assertEquals(dump(viaChanges), dump(viaTree));
+        assertNull(at(viaTree, "/old.txt"), "what the scan did not find is withdrawn");
+        assertEquals(3, at(viaTree, "/a.txt").size(), "the more recent offer wins");
+        assertEquals(2, at(viaTree, "/g/h").size(), "another node's offers stay");
+    }
+
+    @Test
+    void anOwnTreeWithAnotherOwnersOfferIsRefused() {
+        DfsTree gbs = DfsTree.of(new DfsNode[] {DfsTree.file("x", Offer.of("gb", 0644, 1, 1, 1))});
+        assertThrows(IllegalArgumentException.class, () -> DfsTree.EMPTY.replaceOwner("ga", gbs));
+    }
 }

@@ -102,13 +102,16 @@ public final class Main implements Callable<Integer> {
      * the flag parser as much again, one core each.
      */
     private static void startPreload() {
-        Thread t = new Thread(() -> {
+        preload = new Thread(() -> {
             org.slf4j.LoggerFactory.getILoggerFactory();
             Transports.isEpoll();
         }, "dftp-preload");
-        t.setDaemon(true);
-        t.start();
+        preload.setDaemon(true);
+        preload.start();
     }
+
+    /** The preload thread of {@link #main}; null when the flags are parsed by a test. */
+    private static Thread preload;
 
     /**
      * Parses and runs; returns the exit code. Separate from {@link #main} so tests can call it. The usage
@@ -134,6 +137,10 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (preload != null) {
+            // A logger used while the logging set-up runs on another thread makes SLF4J warn about it.
+            preload.join();
+        }
         NodeConfig config = toConfig();
         DftpNode node = DftpNode.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

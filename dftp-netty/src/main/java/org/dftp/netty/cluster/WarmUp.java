@@ -2,7 +2,6 @@ package org.dftp.netty.cluster;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,8 @@ final class WarmUp implements AutoCloseable {
      */
     static final int ENTRIES = 10_000;
     static final int ROUNDS = 2;
+    /** Sizes of the pieces the synthetic update is parsed in: the HTTP decoder's 8 KiB and what TCP leaves. */
+    private static final int[] PIECES = {8192, 1531, 8192, 4099, 977, 8192, 6007};
     /**
      * What the local part warms (classes, compiled code) is the JVM's, not the node's: it runs once per JVM
      * (tests start dozens of nodes in one). The request through the node's own client runs per node.
@@ -115,29 +116,47 @@ final class WarmUp implements AutoCloseable {
         byte[] json = ManagementServer.Reply.json(info).body();
         Wire.MAPPER.readValue(json, ClusterInfo.class);
 
-        // What an update costs each side: written in chunks as PeerClient streams it, parsed as it arrives,
-        // merged into a tree; twice over enough entries for the JIT to compile the per-entry code.
+        // What an update costs each side: written in chunks as PeerClient streams it, parsed as it arrives
+        // (from direct buffers, as the server receives it), merged into a tree; twice over enough entries for
+        // the JIT to compile the per-entry code. The entries look like a real tree's (directories with their
+        // own offers, files of many sizes and times): code compiled for files alone was thrown away and
+        // compiled again during the first real join, at the first directory.
         List<Change> changes = new ArrayList<>(ENTRIES);
         for (int i = 0; i < ENTRIES; i++) {
-            changes.add(Change.offer(DfsPath.of("warm-up/d" + (i / 500) + "/f" + i + ".bin"),
-                    Offer.of(self, 0644, i, 0, 0)));
+            String dir = "warm-up/d" + (i / 500);
+            if (i % 500 == 0) {
+                changes.add(Change.offer(DfsPath.of(dir),
+                        Offer.of(self, Offer.MODE_DIR | 0755, 0, 1_700_000_000L + i, 1_700_000_000L)));
+            }
+            // Empty files too: a number that is 0 takes its own path through the parser.
+            changes.add(Change.offer(DfsPath.of(dir + "/file-" + i + ".bin"),
+                    Offer.of(self, i % 7 == 0 ? 0600 : 0644, i % 3 == 0 ? 0 : (long) i * 4099, 1_700_000_000L + i,
+                            1_700_000_000L)));
         }
         DfsTree tree = DfsTree.EMPTY.apply(changes);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int round = 0; round < ROUNDS; round++) {
-            body.reset();
-            List<ByteBuf> chunks = PeerClient.chunks(() -> UpdateWriter.full(tree, self, 0), ByteBufAllocator.DEFAULT,
+            List<ByteBuf> chunks = PeerClient.chunks(() -> UpdateWriter.full(tree, self, 1_700_000_000L), ByteBufAllocator.DEFAULT,
                     PeerClient.CHUNK).collectList().block(Duration.ofSeconds(10));
-            for (ByteBuf c : chunks) {
-                try {
-                    c.readBytes(body, c.readableBytes());
-                } finally {
-                    c.release();
-                }
-            }
             try (UpdateParser parser = new UpdateParser()) {
-                byte[] b = body.toByteArray();
-                parser.feed(b, 0, b.length);
+                int piece = 0;
+                for (ByteBuf c : chunks) {
+                    try {
+                        while (c.isReadable()) {
+                            // Pieces of the sizes the server's decoder hands over: a token cut at a piece's
+                            // end resumes on paths of the parser that whole chunks rarely take.
+                            int n = Math.min(c.readableBytes(), PIECES[piece++ % PIECES.length]);
+                            ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(n);
+                            try {
+                                direct.writeBytes(c, n);
+                                ManagementServer.feed(parser, direct);
+                            } finally {
+                                direct.release();
+                            }
+                        }
+                    } finally {
+                        c.release();
+                    }
+                }
                 DfsTree.EMPTY.replaceOwner(self, parser.finish().changes());
             }
         }

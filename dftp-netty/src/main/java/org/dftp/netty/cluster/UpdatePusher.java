@@ -19,16 +19,17 @@ import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * Pushes this node's updates to peers, full and incremental, one push per peer at a time and in order.
  *
- * <p>Full updates: requests for the same peer are coalesced: a request waits a short moment
- * ({@link #DEBOUNCE}) before the push starts, and every request made meanwhile is served by that one push,
- * which is why the two requests of a join (the peer is new to us, and it greets us back asking for a full
- * update) cost one push of a 500,000-entry tree, not two. A request made while a push is under way runs
- * once more after it, from a newer snapshot. Each full push streams from the snapshot taken when it starts.
+ * <p>Full updates: a request starts a push at once, and every request for the same peer made within
+ * {@link #COALESCE} of that start is served by it (while it is under way or after it succeeded): its
+ * snapshot holds this node's offers as of that moment, and whatever changes after follows as incremental
+ * updates. That is why the two requests of a join (the peer is new to us, and it greets us back asking for
+ * a full update) cost one push of a 500,000-entry tree, not two, without the join waiting for the second
+ * request. A later request made while a push is under way runs once more after it, from a newer snapshot.
+ * Each full push streams from the snapshot taken when it starts.
  *
  * <p>Incremental updates: a batch of local changes is queued for every peer once it is in the store, and
  * sent at once when nothing is being pushed to that peer; batches that queue up behind a push go out
@@ -42,7 +43,8 @@ import reactor.core.publisher.Mono;
  */
 final class UpdatePusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpdatePusher.class);
-    static final Duration DEBOUNCE = Duration.ofMillis(100);
+    /** How long after a full push started a request for the same peer is served by that push. */
+    static final Duration COALESCE = Duration.ofMillis(100);
     /** Queued incremental changes for one peer above which a full push is cheaper to reason about. */
     static final int MAX_QUEUED = 50_000;
 
@@ -55,8 +57,11 @@ final class UpdatePusher implements AutoCloseable {
 
     /** Per-peer state; guarded by its own monitor. */
     private static final class PeerPush {
-        /** A full push waits out its debounce. */
+        /** A full push is about to start. */
         boolean scheduled;
+        /** When the last full push started ({@link System#nanoTime}); meaningful once {@link #fullStarts} > 0. */
+        long lastFullStart;
+        long fullStarts;
         /** A push (full or incremental) is under way. */
         boolean inFlight;
         /** A full push is wanted after the one under way. */
@@ -85,18 +90,19 @@ final class UpdatePusher implements AutoCloseable {
         }
         PeerPush p = state(peer);
         synchronized (p) {
-            p.stale = false; // the full push repairs whatever was missed
-            if (p.scheduled) {
+            boolean servedByLast = p.fullStarts > 0 && !p.stale
+                    && System.nanoTime() - p.lastFullStart < COALESCE.toNanos();
+            if (p.scheduled || servedByLast) {
                 return;
             }
+            p.stale = false; // the full push repairs whatever was missed
             if (p.inFlight) {
                 p.fullWanted = true;
                 return;
             }
             p.scheduled = true;
         }
-        tasks.run(Mono.delay(DEBOUNCE).doOnNext(x -> startFull(peer, p)),
-                e -> log.error("Pusher: starting a push to {} failed", peer, e));
+        startFull(peer, p);
     }
 
     /**
@@ -193,6 +199,8 @@ final class UpdatePusher implements AutoCloseable {
         synchronized (p) {
             p.scheduled = false;
             p.inFlight = true;
+            p.lastFullStart = System.nanoTime();
+            p.fullStarts++;
             p.queued = new ArrayList<>(); // the snapshot taken below holds everything queued so far
         }
         ClusterState s = store.snapshot();

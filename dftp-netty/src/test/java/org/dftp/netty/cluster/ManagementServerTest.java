@@ -151,7 +151,7 @@ class ManagementServerTest {
         TestNode.await("pushes recorded", () -> a.store.snapshot().peer("node-b").lastUpdatePushed() > 0
                 && b.store.snapshot().peer("node-a").lastUpdatePushed() > 0
                 && a.store.snapshot().peer("node-b").lastFullUpdateReceived() > 0);
-        Thread.sleep(2 * UpdatePusher.DEBOUNCE.toMillis());
+        Thread.sleep(2 * UpdatePusher.COALESCE.toMillis());
         assertFalse(a.cluster.membership().pushBusy("node-b"));
         assertEquals(1, a.metrics.updatesPushed.sum(), "the crossing requests of a join cost one push");
         assertEquals(1, b.metrics.updatesPushed.sum(), "the crossing requests of a join cost one push");

@@ -22,8 +22,20 @@ public sealed interface Event {
     record LocalTreeScanned(DfsTree tree, long time) implements Event {
     }
 
-    /** A peer pushed an update; {@code changes} are already validated and owned by the sender. */
-    record UpdateReceived(String sender, boolean full, long time, List<Change> changes) implements Event {
+    /**
+     * A peer pushed an update; {@code changes} are already validated and owned by the sender. A full update
+     * may come as {@code tree} instead (the sender's offers alone, see {@code UpdateParser}), with no changes.
+     */
+    record UpdateReceived(String sender, boolean full, long time, List<Change> changes, DfsTree tree) implements Event {
+        public UpdateReceived(String sender, boolean full, long time, List<Change> changes) {
+            this(sender, full, time, changes, null);
+        }
+
+        public UpdateReceived {
+            if (tree != null && !full) {
+                throw new IllegalArgumentException("only a full update comes as a tree");
+            }
+        }
     }
 
     /** A peer greeted us, answered our greeting, or answered a ping: it is alive at these addresses. */

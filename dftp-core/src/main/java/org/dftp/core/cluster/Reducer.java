@@ -35,8 +35,13 @@ public final class Reducer {
             if (peer == null) {
                 return s; // PROTOCOL.md: an update from an unknown sender is ignored
             }
-            List<Change> own = ownedBy(u.sender(), u.changes());
-            DfsTree t = u.full() ? s.tree().replaceOwner(u.sender(), own) : s.tree().apply(own);
+            DfsTree t;
+            if (u.tree() != null) {
+                t = s.tree().replaceOwner(u.sender(), u.tree()); // refuses a tree with anybody else's offers
+            } else {
+                List<Change> own = ownedBy(u.sender(), u.changes());
+                t = u.full() ? s.tree().replaceOwner(u.sender(), own) : s.tree().apply(own);
+            }
             return s.withTree(t).withPeer(peer.withUpdateReceived(u.time(), u.full())
                     .withLastAlive(Math.max(peer.lastAlive(), u.time())));
         }

@@ -65,9 +65,11 @@ public final class DfsTree {
 
     /**
      * This tree with every offer of {@code owner} replaced by those of {@code own}, a tree of that owner's
-     * offers alone (a full local scan, built with {@link #file} and {@link #directory}). Into an empty tree
-     * (a node's start-up) that is {@code own} itself, with no merge at all; otherwise its offers are
-     * merged as {@link #replaceOwner(String, Collection)} does.
+     * offers alone (a full local scan, or a peer's full update, built with {@link Builder} or {@link #file}
+     * and {@link #directory}). Into an empty tree (a node's start-up) that is {@code own} itself, with no
+     * merge at all; otherwise the two trees are merged directory by directory, and a subtree of
+     * {@code own} that the tree does not have is taken whole. The result equals
+     * {@link #replaceOwner(String, Collection) replaceOwner(owner, own.changes())}.
      */
     public DfsTree replaceOwner(String owner, DfsTree own) {
         String offeredBy = own.root.owner();
@@ -77,7 +79,45 @@ public final class DfsTree {
         if (root.offers == null && root.children.length == 0) {
             return own.root.children.length == 0 ? this : own;
         }
-        return replaceOwner(owner, own.changes());
+        DfsNode merged = replace(root, own.root, owner, new Merge(new Change[0], owner));
+        if (merged == root) {
+            return this;
+        }
+        return merged == null ? EMPTY : new DfsTree(asRoot(merged));
+    }
+
+    /**
+     * {@code old} with {@code owner}'s offers replaced by those of {@code own}, the same path in a tree of
+     * {@code owner}'s offers alone. The children are merged by name: a subtree only {@code own} has is taken
+     * as it is, one only {@code old} has loses {@code owner}'s offers, one both have is merged again. An
+     * unchanged node is returned as it was.
+     */
+    private static DfsNode replace(DfsNode old, DfsNode own, String owner, Merge pruner) {
+        Offer offers = own.offers == null ? Offer.minus(old.offers, owner) : Offer.plus(old.offers, own.offers);
+        DfsNode[] before = old instanceof DirNode d ? d.children : DirNode.NO_CHILDREN;
+        DfsNode[] mine = own instanceof DirNode d ? d.children : DirNode.NO_CHILDREN;
+        DfsNode[] out = null; // created on the first difference
+        int n = 0;
+        int i = 0;
+        int j = 0;
+        while (i < before.length || j < mine.length) {
+            int cmp = i == before.length ? 1 : j == mine.length ? -1 : before[i].name.compareTo(mine[j].name);
+            DfsNode was = cmp <= 0 ? before[i++] : null;
+            DfsNode now = cmp < 0 ? prune(was, owner, pruner) : cmp > 0 ? mine[j++] : replace(was, mine[j++], owner, pruner);
+            if (now != was && out == null) {
+                out = new DfsNode[before.length + mine.length];
+                n = i - (was == null ? 0 : 1);
+                System.arraycopy(before, 0, out, 0, n);
+            }
+            if (out != null && now != null) {
+                out[n++] = now;
+            }
+        }
+        DfsNode[] children = out == null ? before : Arrays.copyOf(out, n);
+        if (offers == old.offers && children == before) {
+            return old;
+        }
+        return make(old.name, offers, children);
     }
 
     /** Every offer in this tree as a change, in path order: a parent before its children, siblings by name. */
@@ -98,6 +138,134 @@ public final class DfsTree {
             if (child instanceof DirNode d) {
                 addChanges(d, p, out);
             }
+        }
+    }
+
+    /**
+     * Builds a tree of one owner's offers from entries in path order (a directory before what lies in it,
+     * siblings by name), as this project's nodes write a full update: each directory is built once, when
+     * the entries leave it, with no sort and no merge. Directories without an entry of their own are made
+     * as their first entry needs them. An entry out of that order makes {@link #add} answer false; the
+     * builder is then spent and the caller merges the entries as changes instead.
+     *
+     * <pre>{@code
+     * DfsTree.Builder b = new DfsTree.Builder();
+     * boolean ordered = b.add(DfsPath.of("/d"), dirOffer) && b.add(DfsPath.of("/d/f"), fileOffer);
+     * DfsTree tree = ordered ? b.build() : DfsTree.EMPTY.apply(changes);
+     * }</pre>
+     */
+    public static final class Builder {
+        private String[] names = new String[16];
+        private Offer[] offers = new Offer[16];
+        private List<List<DfsNode>> children = new ArrayList<>();
+        /** The last name entered at each level: the next must sort after it. */
+        private String[] last = new String[16];
+        /** Open directories below the root (level 0). */
+        private int top;
+        private boolean spent;
+
+        public Builder() {
+            children.add(new ArrayList<>());
+        }
+
+        /** Adds an entry; false (and the builder spent) when it is out of path order, or the root. */
+        public boolean add(DfsPath path, Offer offer) {
+            if (spent) {
+                return false;
+            }
+            int d = path.depth();
+            if (d == 0) {
+                return spent();
+            }
+            int k = 0;
+            while (k < top && k < d - 1 && names[k + 1].equals(path.segment(k))) {
+                k++;
+            }
+            while (top > k) {
+                close();
+            }
+            for (int s = k; s < d - 1; s++) {
+                String segment = path.segment(s);
+                List<DfsNode> kids = children.get(top);
+                if (!kids.isEmpty() && kids.get(kids.size() - 1) instanceof FileNode f && f.name.equals(segment)) {
+                    // A file with something below it: a directory that keeps the file's offer, as a merge
+                    // makes it (a path is a directory when anything lies below it).
+                    kids.remove(kids.size() - 1);
+                    open(segment, f.offers);
+                    continue;
+                }
+                if (!enter(segment)) {
+                    return spent();
+                }
+                open(segment, null);
+            }
+            String name = path.segment(d - 1);
+            if (!enter(name)) {
+                return spent();
+            }
+            if (offer.isDirectory()) {
+                open(name, offer);
+            } else {
+                children.get(top).add(new FileNode(name, offer));
+            }
+            return true;
+        }
+
+        /** The tree of everything added; only while {@link #add} never answered false. */
+        public DfsTree build() {
+            if (spent) {
+                throw new IllegalStateException("entries came out of path order");
+            }
+            while (top > 0) {
+                close();
+            }
+            List<DfsNode> rootChildren = children.get(0);
+            spent = true;
+            return rootChildren.isEmpty() ? EMPTY
+                    : new DfsTree(new DirNode("", null, rootChildren.toArray(DirNode.NO_CHILDREN)));
+        }
+
+        private boolean spent() {
+            spent = true;
+            return false;
+        }
+
+        /** Whether {@code name} may come next in the innermost open directory; if so it is noted there. */
+        private boolean enter(String name) {
+            String previous = last[top];
+            if (previous != null && previous.compareTo(name) >= 0) {
+                return false;
+            }
+            last[top] = name;
+            return true;
+        }
+
+        private void open(String name, Offer offer) {
+            top++;
+            if (top == names.length) {
+                names = Arrays.copyOf(names, top * 2);
+                offers = Arrays.copyOf(offers, top * 2);
+                last = Arrays.copyOf(last, top * 2);
+            }
+            names[top] = name;
+            offers[top] = offer;
+            last[top] = null;
+            if (children.size() == top) {
+                children.add(new ArrayList<>());
+            } else {
+                children.set(top, new ArrayList<>());
+            }
+        }
+
+        private void close() {
+            List<DfsNode> kids = children.get(top);
+            DfsNode[] array = kids.isEmpty() ? DirNode.NO_CHILDREN : kids.toArray(DirNode.NO_CHILDREN);
+            DirNode dir = new DirNode(names[top], offers[top], array);
+            names[top] = null;
+            offers[top] = null;
+            children.set(top, null);
+            top--;
+            children.get(top).add(dir);
         }
     }
 

@@ -41,14 +41,20 @@ public final class Announcements {
         if (a.deletion()) {
             return Change.withdraw(path, sender);
         }
-        int mode = (int) a.fileMode();
-        if (a.dir()) {
+        return Change.offer(path, offer(sender, a.dir(), a.fileMode(), a.sizeInBytes(), a.lastModified(),
+                a.lastInfoUpdated()));
+    }
+
+    /** The offer an announcement (not a deletion) of {@code sender} stands for: {@code Dir} decides the kind. */
+    public static Offer offer(String sender, boolean dir, long fileMode, long size, long lastModified,
+                              long lastInfoUpdated) {
+        int mode = (int) fileMode;
+        if (dir) {
             mode |= Offer.MODE_DIR;
         } else {
             mode &= ~Offer.MODE_DIR;
         }
-        return Change.offer(path, Offer.of(sender, mode, a.dir() ? 0 : a.sizeInBytes(), a.lastModified(),
-                a.lastInfoUpdated()));
+        return Offer.of(sender, mode, dir ? 0 : size, lastModified, lastInfoUpdated);
     }
 
     /** The announcement of one offer of a node at {@code path}. */

@@ -14,11 +14,14 @@ import java.util.Locale;
 import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
+import org.dftp.core.tree.DfsTree;
 
 /**
  * Parses the body of a {@code POST /update/} incrementally, chunk by chunk as it arrives, with Jackson's
  * non-blocking parser: nothing waits for the whole body, and the body never exists as one text or DOM.
- * The result is one batch of validated {@link Change}s for one {@code UpdateReceived} event.
+ * The result is one batch of validated {@link Change}s for one {@code UpdateReceived} event; a full update
+ * whose entries come in path order (as this project's nodes write them) comes out as a tree of the
+ * sender's offers instead, which the receiving tree merges directory by directory.
  *
  * <p>Decoding follows Go's {@code encoding/json} as the original used it: fields in any order, names
  * matched exactly or else ignoring case, unknown fields skipped, {@code null} as the zero value, and
@@ -54,12 +57,19 @@ public final class UpdateParser implements AutoCloseable {
      * @param sender {@code SenderNodeName}
      * @param full {@code Full}
      * @param updateTime {@code UpdateTime}, Unix seconds by the sender's clock
-     * @param changes one change per accepted file, in body order
+     * @param changes one change per accepted file, in body order; null when {@code tree} holds them
      * @param skipped files that were refused
      * @param skipReasons why the first few were refused, e.g. {@code "../x: '..' is not allowed in a path"}
+     * @param tree a full update in path order: the sender's offers as a tree; else null
+     * @param files files accepted
      */
     public record Result(String sender, boolean full, long updateTime, List<Change> changes, int skipped,
-                         List<String> skipReasons) {
+                         List<String> skipReasons, DfsTree tree, int files) {
+        /** One change per accepted file: in body order, or in path order when the update came as a tree. */
+        @Override
+        public List<Change> changes() {
+            return changes != null ? changes : tree.changes();
+        }
     }
 
     private final int maxEntries;
@@ -78,7 +88,7 @@ public final class UpdateParser implements AutoCloseable {
     private int entries;
     private int skipped;
     private final List<String> skipReasons = new ArrayList<>();
-    /** Entries seen before {@code SenderNodeName} (the original sends it last): converted once it is known. */
+    /** Every entry read, as primitives and a path, converted at the end, when {@code SenderNodeName} is known. */
     private final Pending pending = new Pending();
     private List<Change> changes = new ArrayList<>();
     /** The parent of the last path, in wire form and validated, so that siblings share its segments. */
@@ -160,9 +170,15 @@ public final class UpdateParser implements AutoCloseable {
             if (sender == null || sender.isEmpty()) {
                 throw fail("SenderNodeName is missing", null);
             }
-            flushPending();
-            Result r = new Result(sender, full, updateTime, changes, skipped, List.copyOf(skipReasons));
+            int files = pending.size;
+            DfsTree tree = full ? pendingAsTree() : null;
+            if (tree == null) {
+                flushPending();
+            }
+            Result r = new Result(sender, full, updateTime, tree == null ? changes : null, skipped,
+                    List.copyOf(skipReasons), tree, files);
             changes = List.of();
+            pending.clear();
             return r;
         } catch (JsonProcessingException e) {
             throw fail(describe(e), e);
@@ -314,7 +330,6 @@ public final class UpdateParser implements AutoCloseable {
                     throw fail("SenderNodeName given twice", null);
                 }
                 sender = v;
-                flushPending();
             }
             default -> skipValue(t, State.TOP);
         }
@@ -428,12 +443,24 @@ public final class UpdateParser implements AutoCloseable {
             refuse(name, e.getMessage());
             return;
         }
-        if (sender == null || sender.isEmpty()) {
-            pending.add(path, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
-        } else {
-            changes.add(Announcements.toChange(path, announcement(eDir, eDeletion, eLastModified, eLastInfoUpdated,
-                    eSize, eMode), sender));
+        // Kept as primitives until the end: the sender comes last, and a full update in path order then
+        // becomes a tree without a change object per entry.
+        pending.add(path, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
+    }
+
+    /** The pending entries as a tree of the sender's offers, or null when they are not in path order or withdraw something. */
+    private DfsTree pendingAsTree() {
+        DfsTree.Builder b = new DfsTree.Builder();
+        long[] n = pending.numbers;
+        for (int i = 0; i < pending.size; i++) {
+            byte f = pending.flags[i];
+            int k = 4 * i;
+            if ((f & Pending.DELETION) != 0 || !b.add(pending.paths[i],
+                    Announcements.offer(sender, (f & Pending.DIR) != 0, n[k + 3], n[k + 2], n[k], n[k + 1]))) {
+                return null;
+            }
         }
+        return b.build();
     }
 
     /** What {@link Announcements#toChange(DfsPath, FileAnnouncement, String)} reads; the path travels apart. */

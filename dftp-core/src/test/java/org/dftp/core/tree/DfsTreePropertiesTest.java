@@ -177,6 +177,62 @@ class DfsTreePropertiesTest {
         assertInvariants(replaced);
     }
 
+    /** A full update as a tree (a scan, or a peer's update in path order) merges as its changes would. */
+    @Property(tries = TRIES)
+    void replaceOwnerWithATreeEqualsReplaceOwnerWithItsChanges(@ForAll("changes") List<Change> base,
+                                                               @ForAll("changes") List<Change> update) {
+        String owner = "gb";
+        List<Change> offers = new ArrayList<>();
+        for (Change c : update) {
+            if (!c.isWithdrawal()) {
+                offers.add(Change.offer(c.path(), Offer.of(owner, c.offer().mode(), c.offer().size(),
+                        c.offer().lastModified(), c.offer().infoUpdated())));
+            }
+        }
+        DfsTree own = DfsTree.EMPTY.apply(offers); // gb's offers alone, as a tree
+        DfsTree start = DfsTree.EMPTY.apply(base);
+        DfsTree viaTree = start.replaceOwner(owner, own);
+        assertEquals(dump(start.replaceOwner(owner, own.changes())), dump(viaTree));
+        assertInvariants(viaTree);
+        assertTrue(viaTree.replaceOwner(owner, own) == viaTree, "the same full update again changes nothing");
+    }
+
+    /** The builder makes, from a tree's changes in path order, that very tree; out of order it says so. */
+    @Property(tries = TRIES)
+    void theBuilderRebuildsATreeFromItsChangesInPathOrder(@ForAll("bigBatches") List<Change> batch,
+                                                          @ForAll Random random) {
+        List<Change> offers = new ArrayList<>();
+        for (Change c : batch) {
+            if (!c.isWithdrawal()) {
+                offers.add(Change.offer(c.path(), Offer.of("ga", c.offer().mode(), c.offer().size(),
+                        c.offer().lastModified(), c.offer().infoUpdated())));
+            }
+        }
+        DfsTree tree = DfsTree.EMPTY.apply(offers);
+        List<Change> inOrder = tree.changes();
+        DfsTree.Builder b = new DfsTree.Builder();
+        for (Change c : inOrder) {
+            assertTrue(b.add(c.path(), c.offer()), c.path() + " is in path order");
+        }
+        DfsTree built = b.build();
+        assertEquals(dump(tree), dump(built));
+        assertInvariants(built);
+
+        if (inOrder.size() > 1) {
+            List<Change> shuffled = new ArrayList<>(inOrder);
+            int i = random.nextInt(shuffled.size() - 1);
+            Collections.swap(shuffled, i, i + 1 + random.nextInt(shuffled.size() - i - 1));
+            DfsTree.Builder c = new DfsTree.Builder();
+            boolean all = true;
+            for (Change ch : shuffled) {
+                all &= c.add(ch.path(), ch.offer());
+            }
+            // Two entries swapped: out of order, unless the swap left a valid order (it cannot: the order
+            // is strict and total), so the builder must have refused.
+            assertTrue(!all, "a swapped pair is noticed");
+        }
+    }
+
     @Property(tries = TRIES)
     void withoutOwnerLeavesExactlyTheOtherOwnersOffers(@ForAll("changes") List<Change> base) {
         DfsTree pruned = DfsTree.EMPTY.apply(base).withoutOwner("ga");

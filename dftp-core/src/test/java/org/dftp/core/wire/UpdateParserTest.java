@@ -246,4 +246,60 @@ class UpdateParserTest {
         assertEquals(1, r.changes().size());
         assertNull(r.changes().get(0).offer().next());
     }
+
+    // --- a full update in path order comes out as a tree ---
+
+    private static String full(String files) {
+        return update(files).replace("\"Full\":false", "\"Full\":true");
+    }
+
+    private static String dir(String fullName) {
+        return file(fullName).replace("\"Dir\":false", "\"Dir\":true").replace("\"FileMode\":420", "\"FileMode\":2147484141");
+    }
+
+    @Test
+    void aFullUpdateInPathOrderBecomesTheSendersTree() {
+        UpdateParser.Result r = parse(full(String.join(",", file("a.txt"), dir("d"), file("d/e/f"), file("d/g"))));
+        assertTrue(r.tree() != null, "our own writer's order: the tree is built as the entries come");
+        assertEquals(4, r.files());
+        assertEquals(List.of("/a.txt", "/d", "/d/e/f", "/d/g"),
+                r.changes().stream().map(c -> c.path().toString()).toList(), "one change per announced entry");
+        assertEquals("gb", r.tree().lookup(DfsPath.of("d/e/f")).owner());
+        assertEquals(3, r.tree().lookup(DfsPath.of("d/g")).size());
+        assertTrue(r.tree().lookup(DfsPath.of("d")).offer().isDirectory());
+        assertNull(r.tree().lookup(DfsPath.of("d/e")).offer(), "announced by nobody, there for what is below");
+    }
+
+    @Test
+    void theGoCaptureIsInPathOrderToo() {
+        UpdateParser.Result r = parse(GoCaptures.fullUpdateBody());
+        assertTrue(r.tree() != null);
+        assertSameChanges(captureChanges(), r.changes());
+    }
+
+    @Test
+    void outOfOrderIncrementalOrWithdrawingUpdatesStayChanges() {
+        UpdateParser.Result shuffled = parse(full(String.join(",", file("d/g"), file("a.txt"))));
+        assertNull(shuffled.tree(), "a Go node sends its map in any order");
+        assertEquals(List.of("/d/g", "/a.txt"), shuffled.changes().stream().map(c -> c.path().toString()).toList(),
+                "body order");
+        assertNull(parse(update(String.join(",", file("a"), file("b")))).tree(), "incremental");
+        String deletion = file("b").replace("\"Deletion\":false", "\"Deletion\":true");
+        UpdateParser.Result withdrawing = parse(full(String.join(",", file("a"), deletion)));
+        assertNull(withdrawing.tree());
+        assertTrue(withdrawing.changes().get(1).isWithdrawal());
+        UpdateParser.Result twice = parse(full(String.join(",", file("a"), file("a").replace("\"SizeInBytes\":3", "\"SizeInBytes\":9"))));
+        assertNull(twice.tree(), "the same path twice");
+        assertEquals(9, org.dftp.core.tree.DfsTree.EMPTY.replaceOwner("gb", twice.changes()).lookup(DfsPath.of("a")).size(),
+                "the last one wins, as before");
+    }
+
+    @Test
+    void skippedEntriesLeaveTheRestOfTheTree() {
+        UpdateParser.Result r = parse(full(String.join(",", file("a"), file("../x"), file("b"))));
+        assertTrue(r.tree() != null);
+        assertEquals(1, r.skipped());
+        assertEquals(2, r.files());
+        assertEquals(2, r.tree().size());
+    }
 }

@@ -313,7 +313,7 @@ public final class Membership implements AutoCloseable {
     public void updateReceived(UpdateParser.Result r) {
         long now = now();
         metrics.updatesReceived.increment();
-        log.info("Received update (files: {}, full: {}) from {}", r.changes().size(), r.full(), r.sender());
+        log.info("Received update (files: {}, full: {}) from {}", r.files(), r.full(), r.sender());
         if (r.skipped() > 0) {
             log.warn("Update from {}: {} file(s) refused, e.g. {}", r.sender(), r.skipped(), r.skipReasons());
         }
@@ -325,7 +325,8 @@ public final class Membership implements AutoCloseable {
         if (r.full()) {
             fullAsked.remove(r.sender());
         }
-        Event e = new Event.UpdateReceived(r.sender(), r.full(), now, r.changes());
+        Event e = r.tree() != null ? new Event.UpdateReceived(r.sender(), true, now, List.of(), r.tree())
+                : new Event.UpdateReceived(r.sender(), r.full(), now, r.changes());
         NodeInfo peer = store.snapshot().peer(r.sender());
         if (peer != null) {
             store.publish(e);

@@ -157,7 +157,15 @@ final class WarmUp implements AutoCloseable {
                         c.release();
                     }
                 }
-                DfsTree.EMPTY.replaceOwner(self, parser.finish().changes());
+                // Merged into a tree that holds another node's offers at the same paths, as a join merges.
+                UpdateParser.Result r = parser.finish();
+                DfsTree other = DfsTree.EMPTY.apply(List.of(Change.offer(DfsPath.of("warm-up/d0"),
+                        Offer.of(self + "-peer", Offer.MODE_DIR | 0755, 0, 1, 1))));
+                if (r.tree() != null) {
+                    other.replaceOwner(self, r.tree());
+                } else {
+                    other.replaceOwner(self, r.changes());
+                }
             }
         }
     }

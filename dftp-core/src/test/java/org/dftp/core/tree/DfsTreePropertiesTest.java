@@ -165,12 +165,7 @@ class DfsTreePropertiesTest {
     void replaceOwnerEqualsWithoutOwnerThenApply(@ForAll("changes") List<Change> base,
                                                  @ForAll("changes") List<Change> update) {
         String owner = "gb";
-        List<Change> full = new ArrayList<>();
-        for (Change c : update) {
-            full.add(c.isWithdrawal() ? Change.withdraw(c.path(), owner)
-                    : Change.offer(c.path(), Offer.of(owner, c.offer().mode(), c.offer().size(),
-                    c.offer().lastModified(), c.offer().infoUpdated())));
-        }
+        List<Change> full = asOwners(update, owner, true);
         DfsTree start = DfsTree.EMPTY.apply(base);
         DfsTree replaced = start.replaceOwner(owner, full);
         assertEquals(dump(start.withoutOwner(owner).apply(full)), dump(replaced));
@@ -182,14 +177,7 @@ class DfsTreePropertiesTest {
     void replaceOwnerWithATreeEqualsReplaceOwnerWithItsChanges(@ForAll("changes") List<Change> base,
                                                                @ForAll("changes") List<Change> update) {
         String owner = "gb";
-        List<Change> offers = new ArrayList<>();
-        for (Change c : update) {
-            if (!c.isWithdrawal()) {
-                offers.add(Change.offer(c.path(), Offer.of(owner, c.offer().mode(), c.offer().size(),
-                        c.offer().lastModified(), c.offer().infoUpdated())));
-            }
-        }
-        DfsTree own = DfsTree.EMPTY.apply(offers); // gb's offers alone, as a tree
+        DfsTree own = DfsTree.EMPTY.apply(asOwners(update, owner, false)); // gb's offers alone, as a tree
         DfsTree start = DfsTree.EMPTY.apply(base);
         DfsTree viaTree = start.replaceOwner(owner, own);
         assertEquals(dump(start.replaceOwner(owner, own.changes())), dump(viaTree));
@@ -201,14 +189,7 @@ class DfsTreePropertiesTest {
     @Property(tries = TRIES)
     void theBuilderRebuildsATreeFromItsChangesInPathOrder(@ForAll("bigBatches") List<Change> batch,
                                                           @ForAll Random random) {
-        List<Change> offers = new ArrayList<>();
-        for (Change c : batch) {
-            if (!c.isWithdrawal()) {
-                offers.add(Change.offer(c.path(), Offer.of("ga", c.offer().mode(), c.offer().size(),
-                        c.offer().lastModified(), c.offer().infoUpdated())));
-            }
-        }
-        DfsTree tree = DfsTree.EMPTY.apply(offers);
+        DfsTree tree = DfsTree.EMPTY.apply(asOwners(batch, "ga", false));
         List<Change> inOrder = tree.changes();
         DfsTree.Builder b = new DfsTree.Builder();
         for (Change c : inOrder) {
@@ -256,6 +237,20 @@ class DfsTreePropertiesTest {
         }
         assertTrue(t == t.apply(again), "no-op must return this");
         assertTrue(t == t.replaceOwner("ga", filter(again, "ga")), "a full update that changes nothing");
+    }
+
+    /** The changes made {@code owner}'s, withdrawals kept or dropped. */
+    private static List<Change> asOwners(List<Change> changes, String owner, boolean withdrawals) {
+        List<Change> out = new ArrayList<>();
+        for (Change c : changes) {
+            if (!c.isWithdrawal()) {
+                out.add(Change.offer(c.path(), Offer.of(owner, c.offer().mode(), c.offer().size(),
+                        c.offer().lastModified(), c.offer().infoUpdated())));
+            } else if (withdrawals) {
+                out.add(Change.withdraw(c.path(), owner));
+            }
+        }
+        return out;
     }
 
     private static List<Change> filter(List<Change> changes, String owner) {

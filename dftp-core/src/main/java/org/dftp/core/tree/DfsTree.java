@@ -170,22 +170,24 @@ public final class DfsTree {
 
         /** Adds an entry; false (and the builder spent) when it is out of path order, or the root. */
         public boolean add(DfsPath path, Offer offer) {
+            return path.isRoot() ? spent() : add(path.parent(), path.name(), offer);
+        }
+
+        /** Adds the entry {@code name} in {@code parent}, a path already checked ({@link DfsPath#checkChild}). */
+        public boolean add(DfsPath parent, String name, Offer offer) {
             if (spent) {
                 return false;
             }
-            int d = path.depth();
-            if (d == 0) {
-                return spent();
-            }
+            int d = parent.depth() + 1;
             int k = 0;
-            while (k < top && k < d - 1 && names[k + 1].equals(path.segment(k))) {
+            while (k < top && k < d - 1 && names[k + 1].equals(parent.segment(k))) {
                 k++;
             }
             while (top > k) {
                 close();
             }
             for (int s = k; s < d - 1; s++) {
-                String segment = path.segment(s);
+                String segment = parent.segment(s);
                 List<DfsNode> kids = children.get(top);
                 if (!kids.isEmpty() && kids.get(kids.size() - 1) instanceof FileNode f && f.name.equals(segment)) {
                     // A file with something below it: a directory that keeps the file's offer, as a merge
@@ -199,7 +201,6 @@ public final class DfsTree {
                 }
                 open(segment, null);
             }
-            String name = path.segment(d - 1);
             if (!enter(name)) {
                 return spent();
             }

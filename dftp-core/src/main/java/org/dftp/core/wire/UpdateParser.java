@@ -91,6 +91,9 @@ public final class UpdateParser implements AutoCloseable {
     /** Every entry read, as primitives and a path, converted at the end, when {@code SenderNodeName} is known. */
     private final Pending pending = new Pending();
     private List<Change> changes = new ArrayList<>();
+    /** Where {@link #locate} put the entry being read. */
+    private DfsPath entryParent;
+    private String entryName;
     /** The parent of the last path, in wire form and validated, so that siblings share its segments. */
     private String lastParentWire;
     private DfsPath lastParent;
@@ -430,22 +433,19 @@ public final class UpdateParser implements AutoCloseable {
             refuse(name, eBad);
             return;
         }
-        DfsPath path;
         try {
             if (eFullName == null) {
                 throw new BadPathException("FullName is missing");
             }
-            path = path(eFullName);
-            if (path.isRoot()) {
-                throw new BadPathException("the root cannot be announced");
-            }
+            locate(eFullName);
         } catch (BadPathException e) {
             refuse(name, e.getMessage());
             return;
         }
         // Kept as primitives until the end: the sender comes last, and a full update in path order then
-        // becomes a tree without a change object per entry.
-        pending.add(path, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
+        // becomes a tree without a change object per entry. The path is kept as its parent (shared by
+        // siblings) and its name: half a million entries are then half a million strings, not paths.
+        pending.add(entryParent, entryName, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
     }
 
     /** The pending entries as a tree of the sender's offers, or null when they are not in path order or withdraw something. */
@@ -455,7 +455,7 @@ public final class UpdateParser implements AutoCloseable {
         for (int i = 0; i < pending.size; i++) {
             byte f = pending.flags[i];
             int k = 4 * i;
-            if ((f & Pending.DELETION) != 0 || !b.add(pending.paths[i],
+            if ((f & Pending.DELETION) != 0 || !b.add(pending.parents[i], pending.names[i],
                     Announcements.offer(sender, (f & Pending.DIR) != 0, n[k + 3], n[k + 2], n[k], n[k + 1]))) {
                 return null;
             }
@@ -470,24 +470,35 @@ public final class UpdateParser implements AutoCloseable {
     }
 
     /**
-     * {@link DfsPath#fromWire}, sharing the parent of the previous path when this one is its sibling: a
-     * full update lists a directory's files one after another, and their paths then cost one segment each.
-     * A sibling's name is checked by {@link DfsPath#child} with the same rules.
+     * {@link DfsPath#fromWire} as {@link #entryParent} and {@link #entryName}, sharing the parent of the
+     * previous path when this one is its sibling: a full update lists a directory's files one after another,
+     * and each then costs its name alone. A sibling's name is checked by {@link DfsPath#checkChild} with the
+     * same rules.
+     *
+     * @throws BadPathException for a path {@code fromWire} refuses, or the root
      */
-    private DfsPath path(String fullName) {
+    private void locate(String fullName) {
         int slash = fullName.lastIndexOf('/');
         // at most 1024 chars is at most 4096 UTF-8 bytes: the length limit of fromWire holds without counting
         boolean simple = slash > 0 && slash < fullName.length() - 1 && fullName.length() <= DfsPath.MAX_PATH_BYTES / 4;
         if (simple && lastParentWire != null && lastParentWire.length() == slash
                 && fullName.startsWith(lastParentWire)) {
-            return lastParent.child(fullName.substring(slash + 1));
+            String name = fullName.substring(slash + 1);
+            lastParent.checkChild(name);
+            entryParent = lastParent;
+            entryName = name;
+            return;
         }
         DfsPath p = DfsPath.fromWire(fullName);
+        if (p.isRoot()) {
+            throw new BadPathException("the root cannot be announced");
+        }
+        entryParent = p.parent();
+        entryName = p.name();
         if (simple && p.depth() > 1) {
             lastParentWire = fullName.substring(0, slash);
-            lastParent = p.parent();
+            lastParent = entryParent;
         }
-        return p;
     }
 
     private void flushPending() {
@@ -501,32 +512,36 @@ public final class UpdateParser implements AutoCloseable {
             long[] n = pending.numbers;
             int k = 4 * i;
             byte f = pending.flags[i];
-            changes.add(Announcements.toChange(pending.paths[i], announcement((f & Pending.DIR) != 0,
+            changes.add(Announcements.toChange(pending.parents[i].child(pending.names[i]), announcement((f & Pending.DIR) != 0,
                     (f & Pending.DELETION) != 0, n[k], n[k + 1], n[k + 2], n[k + 3]), sender));
-            pending.paths[i] = null; // let the path go with its change
+            pending.parents[i] = null; // let the path go with its change
+            pending.names[i] = null;
         }
         pending.clear();
     }
 
-    /** Parsed entries as parallel arrays: one path object per entry, the rest primitives. */
+    /** Parsed entries as parallel arrays: a shared parent and a name per entry, the rest primitives. */
     private static final class Pending {
         static final byte DIR = 1;
         static final byte DELETION = 2;
-        DfsPath[] paths = new DfsPath[0];
+        DfsPath[] parents = new DfsPath[0];
+        String[] names = new String[0];
         long[] numbers = new long[0];
         byte[] flags = new byte[0];
         int size;
 
-        void add(DfsPath path, boolean dir, boolean deletion, long lastModified, long lastInfoUpdated, long size,
-                 long mode) {
-            if (this.size == paths.length) {
-                int cap = Math.max(1024, paths.length * 2);
-                paths = Arrays.copyOf(paths, cap);
+        void add(DfsPath parent, String name, boolean dir, boolean deletion, long lastModified, long lastInfoUpdated,
+                 long size, long mode) {
+            if (this.size == parents.length) {
+                int cap = Math.max(1024, parents.length * 2);
+                parents = Arrays.copyOf(parents, cap);
+                names = Arrays.copyOf(names, cap);
                 numbers = Arrays.copyOf(numbers, cap * 4);
                 flags = Arrays.copyOf(flags, cap);
             }
             int i = this.size++;
-            paths[i] = path;
+            parents[i] = parent;
+            names[i] = name;
             numbers[4 * i] = lastModified;
             numbers[4 * i + 1] = lastInfoUpdated;
             numbers[4 * i + 2] = size;
@@ -535,7 +550,8 @@ public final class UpdateParser implements AutoCloseable {
         }
 
         void clear() {
-            paths = new DfsPath[0];
+            parents = new DfsPath[0];
+            names = new String[0];
             numbers = new long[0];
             flags = new byte[0];
             size = 0;

@@ -19,13 +19,15 @@ import org.dftp.netty.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /**
  * Runs once, at start-up and off every critical path, the code a join runs: Jackson's cluster-info
  * serializer and deserializer, the greeting form, the streaming update writer, parser and tree merge (on a
  * synthetic update of {@link #ENTRIES} entries kept apart from the node's state, so that the JIT compiles
- * the per-entry code), and one {@code GET /cluster/} from the {@link PeerClient} to this node's own
- * management API (the client's pool, connect and codec, the server's dispatch and reply). In a fresh JVM
+ * the per-entry code), one {@code GET /cluster/} from the {@link PeerClient} to this node's own
+ * management API (the client's pool, connect and codec, the server's dispatch and reply), and one
+ * {@code POST /update/} to it that the server parses whole and refuses for its reserved sender name. In a fresh JVM
  * each of these costs tens to hundreds of milliseconds the first time; paid during a join, they made a
  * 3-file join take over a second. The warm-up changes no state; a failure is logged at debug.
  */
@@ -38,6 +40,8 @@ final class WarmUp implements AutoCloseable {
      */
     static final int ENTRIES = 10_000;
     static final int ROUNDS = 2;
+    /** The sender of the update pushed to this node itself: a reserved name, which every node refuses. */
+    static final String SENDER = "(warm-up)";
     /** Sizes of the pieces the synthetic update is parsed in: the HTTP decoder's 8 KiB and what TCP leaves. */
     private static final int[] PIECES = {8192, 1531, 8192, 4099, 977, 8192, 6007};
     /**
@@ -103,8 +107,35 @@ final class WarmUp implements AutoCloseable {
             if (closed) {
                 return;
             }
-            request = client.getCluster(selfMgmt).subscribe(null, this::finish, () -> finish(null));
+            // Then one update pushed through the client to this node's own server, which parses all of it and
+            // refuses it for its sender, a reserved name: the send and receive paths of a join (HTTP chunks,
+            // the decoder, the parser fed from the network) get compiled now, not during the first join.
+            request = client.getCluster(selfMgmt)
+                    .then(client.pushUpdate(selfMgmt, () -> UpdateWriter.full(synthetic(SENDER), SENDER, 1_700_000_000L))
+                            .onErrorResume(e -> e instanceof PeerException p && p.status() == 400, e -> Mono.empty()))
+                    .subscribe(null, this::finish, () -> finish(null));
         }
+    }
+
+    /**
+     * An update's worth of entries that look like a real tree's (directories with their own offers, files
+     * of many sizes and times): code compiled for files alone was thrown away and compiled again during the
+     * first real join, at the first directory.
+     */
+    static DfsTree synthetic(String owner) {
+        List<Change> changes = new ArrayList<>(ENTRIES + ENTRIES / 500);
+        for (int i = 0; i < ENTRIES; i++) {
+            String dir = "warm-up/d" + (i / 500);
+            if (i % 500 == 0) {
+                changes.add(Change.offer(DfsPath.of(dir),
+                        Offer.of(owner, Offer.MODE_DIR | 0755, 0, 1_700_000_000L + i, 1_700_000_000L)));
+            }
+            // Empty files too: a number that is 0 takes its own path through the parser.
+            changes.add(Change.offer(DfsPath.of(dir + "/file-" + i + ".bin"),
+                    Offer.of(owner, i % 7 == 0 ? 0600 : 0644, i % 3 == 0 ? 0 : (long) i * 4099, 1_700_000_000L + i,
+                            1_700_000_000L)));
+        }
+        return DfsTree.EMPTY.apply(changes);
     }
 
     private static void local(Membership membership) throws Exception {
@@ -118,22 +149,8 @@ final class WarmUp implements AutoCloseable {
 
         // What an update costs each side: written in chunks as PeerClient streams it, parsed as it arrives
         // (from direct buffers, as the server receives it), merged into a tree; twice over enough entries for
-        // the JIT to compile the per-entry code. The entries look like a real tree's (directories with their
-        // own offers, files of many sizes and times): code compiled for files alone was thrown away and
-        // compiled again during the first real join, at the first directory.
-        List<Change> changes = new ArrayList<>(ENTRIES);
-        for (int i = 0; i < ENTRIES; i++) {
-            String dir = "warm-up/d" + (i / 500);
-            if (i % 500 == 0) {
-                changes.add(Change.offer(DfsPath.of(dir),
-                        Offer.of(self, Offer.MODE_DIR | 0755, 0, 1_700_000_000L + i, 1_700_000_000L)));
-            }
-            // Empty files too: a number that is 0 takes its own path through the parser.
-            changes.add(Change.offer(DfsPath.of(dir + "/file-" + i + ".bin"),
-                    Offer.of(self, i % 7 == 0 ? 0600 : 0644, i % 3 == 0 ? 0 : (long) i * 4099, 1_700_000_000L + i,
-                            1_700_000_000L)));
-        }
-        DfsTree tree = DfsTree.EMPTY.apply(changes);
+        // the JIT to compile the per-entry code.
+        DfsTree tree = synthetic(self);
         for (int round = 0; round < ROUNDS; round++) {
             List<ByteBuf> chunks = PeerClient.chunks(() -> UpdateWriter.full(tree, self, 1_700_000_000L), ByteBufAllocator.DEFAULT,
                     PeerClient.CHUNK).collectList().block(Duration.ofSeconds(10));

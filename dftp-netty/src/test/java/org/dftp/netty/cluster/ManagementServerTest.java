@@ -201,6 +201,12 @@ class ManagementServerTest {
         assertText(400, "Error decoding json: unexpected EOF", eof);
         assertEquals(200, a.post("/update/", "application/json; charset=utf-8",
                 "{\"Files\":[],\"SenderNodeName\":\"x\"}").statusCode());
+        // A reserved name (what the listings show for several owners, and the warm-up's own update) is
+        // refused once the body is read, and nothing of it is kept.
+        a.form("/cluster/", "name=(multiple)&public-addr=:1&mgmt-addr=:2");
+        assertText(400, "Error decoding json: SenderNodeName must not start with '('", a.post("/update/",
+                "application/json", "{\"Files\":[{\"FullName\":\"f\"}],\"Full\":true,\"SenderNodeName\":\"(multiple)\"}"));
+        assertEquals(0, a.store.snapshot().tree().size());
     }
 
     @Test

@@ -99,7 +99,13 @@ public final class UpdateParser implements AutoCloseable {
     private DfsPath lastParent;
 
     // the entry being read
-    private String eFullName;
+    /** Whether the entry named a path; the last {@code FullName} counts, as in Go. */
+    private boolean eNamed;
+    private DfsPath eParent;
+    private String eName;
+    /** Why the entry's path was refused, and the path as sent; null while it is fine. */
+    private String ePathError;
+    private String eShownName;
     private boolean eDir;
     private long eLastModified;
     private long eLastInfoUpdated;
@@ -342,11 +348,13 @@ public final class UpdateParser implements AutoCloseable {
         state = State.ENTRY;
         switch (field) {
             case FULL_NAME -> {
-                String v = string(t);
-                if (v == null) {
-                    bad("FullName", t);
+                if (t == JsonToken.VALUE_STRING) {
+                    // Read where the parser holds it: a sibling's name is the only string made.
+                    fullName(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+                } else if (t == JsonToken.VALUE_NULL) {
+                    fullName(new char[0], 0, 0);
                 } else {
-                    eFullName = v;
+                    bad("FullName", t);
                 }
             }
             case BASENAME, OWNER -> {
@@ -405,7 +413,11 @@ public final class UpdateParser implements AutoCloseable {
 
     private void startEntry() {
         countEntry();
-        eFullName = null;
+        eNamed = false;
+        eParent = null;
+        eName = null;
+        ePathError = null;
+        eShownName = null;
         eDir = false;
         eLastModified = 0;
         eLastInfoUpdated = 0;
@@ -428,24 +440,83 @@ public final class UpdateParser implements AutoCloseable {
     }
 
     private void endEntry() {
-        String name = eFullName == null ? "?" : eFullName;
         if (eBad != null) {
-            refuse(name, eBad);
+            refuse(shownName(), eBad);
             return;
         }
-        try {
-            if (eFullName == null) {
-                throw new BadPathException("FullName is missing");
-            }
-            locate(eFullName);
-        } catch (BadPathException e) {
-            refuse(name, e.getMessage());
+        if (!eNamed) {
+            refuse("?", "FullName is missing");
+            return;
+        }
+        if (ePathError != null) {
+            refuse(eShownName, ePathError);
             return;
         }
         // Kept as primitives until the end: the sender comes last, and a full update in path order then
         // becomes a tree without a change object per entry. The path is kept as its parent (shared by
         // siblings) and its name: half a million entries are then half a million strings, not paths.
-        pending.add(entryParent, entryName, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
+        pending.add(eParent, eName, eDir, eDeletion, eLastModified, eLastInfoUpdated, eSize, eMode);
+    }
+
+    /** The entry's path for a log line: as sent when it was refused, else as understood. */
+    private String shownName() {
+        if (eShownName != null) {
+            return eShownName;
+        }
+        if (eName == null) {
+            return "?";
+        }
+        return eParent.isRoot() ? eName : eParent.wire() + "/" + eName;
+    }
+
+    /** Takes a {@code FullName} value, {@code len} chars of {@code text} from {@code off}, valid only now. */
+    private void fullName(char[] text, int off, int len) {
+        eNamed = true;
+        eParent = null;
+        eName = null;
+        ePathError = null;
+        eShownName = null;
+        try {
+            if (!sibling(text, off, len)) {
+                locate(new String(text, off, len));
+            }
+            eParent = entryParent;
+            eName = entryName;
+        } catch (BadPathException e) {
+            eShownName = new String(text, off, len);
+            ePathError = e.getMessage();
+        }
+    }
+
+    /**
+     * The fast case of {@link #locate}, without a string for the whole path: a sibling of the previous
+     * path. False when it is not one.
+     *
+     * @throws BadPathException when it is a sibling whose name is refused
+     */
+    private boolean sibling(char[] text, int off, int len) {
+        if (lastParentWire == null || len > DfsPath.MAX_PATH_BYTES / 4) {
+            return false;
+        }
+        int slash = lastParentWire.length();
+        if (slash >= len - 1 || text[off + slash] != '/') {
+            return false;
+        }
+        for (int i = 0; i < slash; i++) {
+            if (text[off + i] != lastParentWire.charAt(i)) {
+                return false;
+            }
+        }
+        for (int i = slash + 1; i < len; i++) {
+            if (text[off + i] == '/') {
+                return false; // deeper down: not a sibling
+            }
+        }
+        String name = new String(text, off + slash + 1, len - slash - 1);
+        lastParent.checkChild(name);
+        entryParent = lastParent;
+        entryName = name;
+        return true;
     }
 
     /** The pending entries as a tree of the sender's offers, or null when they are not in path order or withdraw something. */

@@ -49,7 +49,11 @@ public final class UpdateWriter implements AutoCloseable {
     private static final SerializableString OWNER = new SerializedString("OwnerNode");
     private static final SerializableString DELETION = new SerializedString("Deletion");
 
+    /** A full update's entries, straight from the tree; null for an incremental one. */
+    private final OwnerWalk walk;
+    /** An incremental update's entries; null for a full one. */
     private final Iterator<FileAnnouncement> entries;
+    private final SerializableString owner;
     private final String sender;
     private final boolean full;
     private final long updateTime;
@@ -59,9 +63,12 @@ public final class UpdateWriter implements AutoCloseable {
     private boolean finished;
     private int written;
 
-    private UpdateWriter(Iterator<FileAnnouncement> entries, String sender, boolean full, long updateTime) {
+    private UpdateWriter(OwnerWalk walk, Iterator<FileAnnouncement> entries, String sender, boolean full,
+                         long updateTime) {
+        this.walk = walk;
         this.entries = entries;
         this.sender = Objects.requireNonNull(sender, "sender");
+        this.owner = new SerializedString(sender);
         this.full = full;
         this.updateTime = updateTime;
         try {
@@ -82,7 +89,7 @@ public final class UpdateWriter implements AutoCloseable {
      * @param updateTime the {@code UpdateTime} field, Unix seconds
      */
     public static UpdateWriter full(DfsTree tree, String owner, long updateTime) {
-        return new UpdateWriter(new OwnerWalk(tree, owner), owner, true, updateTime);
+        return new UpdateWriter(new OwnerWalk(tree, owner), null, owner, true, updateTime);
     }
 
     /**
@@ -113,7 +120,7 @@ public final class UpdateWriter implements AutoCloseable {
                         : Announcements.of(c.path(), c.offer());
             }
         };
-        return new UpdateWriter(entries, owner, false, updateTime);
+        return new UpdateWriter(null, entries, owner, false, updateTime);
     }
 
     /**
@@ -135,11 +142,20 @@ public final class UpdateWriter implements AutoCloseable {
                 gen.writeStartArray();
                 started = true;
             }
-            while (sink.count + gen.getOutputBuffered() < goal && entries.hasNext()) {
-                write(entries.next());
+            boolean end = false;
+            while (sink.count + gen.getOutputBuffered() < goal) {
+                if (walk != null ? !walk.advance() : !entries.hasNext()) {
+                    end = true;
+                    break;
+                }
+                if (walk != null) {
+                    writeCurrent(walk);
+                } else {
+                    write(entries.next());
+                }
                 written++;
             }
-            if (!entries.hasNext()) {
+            if (end) {
                 gen.writeEndArray();
                 gen.writeFieldName(UPDATE_TIME);
                 gen.writeNumber(updateTime);
@@ -173,6 +189,35 @@ public final class UpdateWriter implements AutoCloseable {
     /** Bytes written so far. */
     public long bytesWritten() {
         return sink.count;
+    }
+
+    /**
+     * The walk's current offer, as {@link Announcements#of(String, String, Offer)} announces it, written
+     * from the walk's own path buffer: no announcement and no path string per entry.
+     */
+    private void writeCurrent(OwnerWalk w) throws IOException {
+        Offer o = w.offer;
+        boolean dir = o.isDirectory();
+        gen.writeStartObject();
+        gen.writeFieldName(FULL_NAME);
+        gen.writeString(w.chars, 0, w.length);
+        gen.writeFieldName(BASENAME);
+        gen.writeString(w.node.name());
+        gen.writeFieldName(DIR);
+        gen.writeBoolean(dir);
+        gen.writeFieldName(LAST_MODIFIED);
+        gen.writeNumber(o.lastModified());
+        gen.writeFieldName(LAST_INFO_UPDATED);
+        gen.writeNumber(o.infoUpdated());
+        gen.writeFieldName(SIZE);
+        gen.writeNumber(dir ? 0 : o.size());
+        gen.writeFieldName(FILE_MODE);
+        gen.writeNumber(Integer.toUnsignedLong(o.mode()));
+        gen.writeFieldName(OWNER);
+        gen.writeString(owner); // the walk's offers are all the sender's
+        gen.writeFieldName(DELETION);
+        gen.writeBoolean(false);
+        gen.writeEndObject();
     }
 
     private void write(FileAnnouncement a) throws IOException {
@@ -234,16 +279,20 @@ public final class UpdateWriter implements AutoCloseable {
     }
 
     /**
-     * Every offer of one owner, depth first with a directory before its contents. Holds one frame per
-     * level and a path buffer, never a list of the entries.
+     * Every offer of one owner, depth first with a directory before its contents: a cursor that holds one
+     * frame per level and a path buffer, never a list of the entries.
      */
-    static final class OwnerWalk implements Iterator<FileAnnouncement> {
+    static final class OwnerWalk {
         private final String owner;
         private final StringBuilder path = new StringBuilder(256);
         private final List<List<DfsNode>> levels = new ArrayList<>();
         private final List<int[]> cursors = new ArrayList<>();
         private final List<Integer> pathLengths = new ArrayList<>();
-        private FileAnnouncement next;
+        /** The current entry: its node, the owner's offer of it, and its wire path in {@code chars[0, length)}. */
+        DfsNode node;
+        Offer offer;
+        char[] chars = new char[256];
+        int length;
 
         OwnerWalk(DfsTree tree, String owner) {
             this.owner = Objects.requireNonNull(owner, "owner");
@@ -251,7 +300,6 @@ public final class UpdateWriter implements AutoCloseable {
             if (mayHold(root)) {
                 push(root);
             }
-            next = find();
         }
 
         /** Whether anything of {@code owner} can be at or below {@code node}. */
@@ -269,7 +317,8 @@ public final class UpdateWriter implements AutoCloseable {
             pathLengths.add(path.length());
         }
 
-        private FileAnnouncement find() {
+        /** Moves to the next offer of the owner; false when there is none left. */
+        boolean advance() {
             while (!levels.isEmpty()) {
                 int top = levels.size() - 1;
                 List<DfsNode> children = levels.get(top);
@@ -290,30 +339,25 @@ public final class UpdateWriter implements AutoCloseable {
                 }
                 path.append(child.name());
                 Offer mine = Announcements.offerOf(child, owner);
-                String fullName = mine != null ? path.toString() : null;
+                if (mine != null) {
+                    length = path.length();
+                    if (length > chars.length) {
+                        chars = new char[Math.max(length, 2 * chars.length)];
+                    }
+                    path.getChars(0, length, chars, 0);
+                }
                 if (child.isDirectory() && !child.children().isEmpty()) {
                     push(child);
                 }
                 if (mine != null) {
-                    return Announcements.of(fullName, child.name(), mine);
+                    node = child;
+                    offer = mine;
+                    return true;
                 }
             }
-            return null;
-        }
-
-        @Override
-        public boolean hasNext() {
-            return next != null;
-        }
-
-        @Override
-        public FileAnnouncement next() {
-            if (next == null) {
-                throw new java.util.NoSuchElementException();
-            }
-            FileAnnouncement out = next;
-            next = find();
-            return out;
+            node = null;
+            offer = null;
+            return false;
         }
     }
 }

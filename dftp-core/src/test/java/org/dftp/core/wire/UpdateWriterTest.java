@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
@@ -172,7 +171,6 @@ class UpdateWriterTest {
     @Test
     void theWalkSkipsSubtreesOfOtherOwnersWithoutListingThem() {
         DfsTree tree = mixedTree(50);
-        Iterator<FileAnnouncement> it = new UpdateWriter.OwnerWalk(tree, "nobody");
-        assertFalse(it.hasNext());
+        assertFalse(new UpdateWriter.OwnerWalk(tree, "nobody").advance());
     }
 }

@@ -54,6 +54,8 @@ public final class ManagementServer {
     private final NodeMetrics metrics;
     private final Clock clock;
     private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+    /** Largest body piece handed to a handler (see {@link #bind}). */
+    static final int MAX_CHUNK = 64 * 1024;
 
     public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock) {
         this.membership = Objects.requireNonNull(membership, "membership");
@@ -67,6 +69,9 @@ public final class ManagementServer {
         return HttpServer.create()
                 .bindAddress(listen::bindAddress)
                 .runOn(loops)
+                // A full update's body in one piece per read buffer (up to 64 KiB) instead of 8 KiB pieces:
+                // a 500,000-entry join then takes 2,000 trips through the pipeline, not 13,000.
+                .httpRequestDecoder(spec -> spec.maxChunkSize(MAX_CHUNK))
                 .handle(this::handle)
                 .bindNow();
     }

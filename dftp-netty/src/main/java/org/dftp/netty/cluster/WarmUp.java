@@ -42,8 +42,8 @@ final class WarmUp implements AutoCloseable {
     static final int ROUNDS = 2;
     /** The sender of the update pushed to this node itself: a reserved name, which every node refuses. */
     static final String SENDER = "(warm-up)";
-    /** Sizes of the pieces the synthetic update is parsed in: the HTTP decoder's 8 KiB and what TCP leaves. */
-    private static final int[] PIECES = {8192, 1531, 8192, 4099, 977, 8192, 6007};
+    /** Sizes of the pieces the synthetic update is parsed in: whatever a read buffer held when it was decoded. */
+    private static final int[] PIECES = {16384, 1531, 32768, 4099, 977, 8192, 6007};
     /**
      * What the local part warms (classes, compiled code) is the JVM's, not the node's: it runs once per JVM
      * (tests start dozens of nodes in one). The request through the node's own client runs per node.

@@ -133,10 +133,10 @@ public final class Membership implements AutoCloseable {
     private static final Runnable NOTHING = () -> { };
 
     /**
-     * A validated greeting from another node ({@code POST /cluster/}); completes with our answer. A push of
-     * our full update is asked for at once (it waits out the pusher's debounce anyway); greeting an unknown
-     * caller back is left to {@link Answer#then}, after the answer: the caller is waiting for the answer,
-     * and in a fresh JVM the greeting back (a new client connection) would otherwise delay it.
+     * A validated greeting from another node ({@code POST /cluster/}); completes with our answer. Greeting an
+     * unknown caller back, and pushing our full update to it, are left to {@link Answer#then}, after the
+     * answer: the caller is waiting for the answer, and in a fresh JVM the greeting back (a new client
+     * connection) would otherwise delay it.
      */
     public Mono<Answer> greeted(Greeting g) {
         if (g.name().equals(selfName())) {
@@ -150,14 +150,21 @@ public final class Membership implements AutoCloseable {
                     if (!known) {
                         log.info("Met new node: {} (mgmt {}, public {})", g.name(), g.mgmtAddr(), g.publicAddr());
                     }
-                    if (g.requestFullUpdate() || !known) {
-                        pusher.requestFull(g.name());
+                    // The push starts only once the caller has our answer, and for a new caller once our
+                    // greeting back is through: the original ignores an update from a sender it does not
+                    // know yet, and a push starts at once (see UpdatePusher).
+                    Runnable then;
+                    if (known) {
+                        then = g.requestFullUpdate() ? () -> pusher.requestFull(g.name()) : NOTHING;
+                    } else {
+                        then = () -> {
+                            if (!greeting(g.mgmtAddr()) && !greetedRecently(g.name())) {
+                                background(greet(g.mgmtAddr(), true).doFinally(s -> pusher.requestFull(g.name())));
+                            } else {
+                                pusher.requestFull(g.name());
+                            }
+                        };
                     }
-                    Runnable then = known ? NOTHING : () -> {
-                        if (!greeting(g.mgmtAddr()) && !greetedRecently(g.name())) {
-                            background(greet(g.mgmtAddr(), true));
-                        }
-                    };
                     return new Answer(info(), then);
                 });
     }

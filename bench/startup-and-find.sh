@@ -34,7 +34,13 @@ printf "/find/?q=file12*: %s s (first byte %s s); find -name: %s s; ratio %s\n" 
 
 if command -v jcmd >/dev/null; then
   jcmd "$LAST_PID" GC.run >/dev/null
-  used=$(jcmd "$LAST_PID" GC.heap_info | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?/,"",v); print v; exit}}')
+  # G1 prints the whole heap on one line; the parallel and serial collectors one line per generation.
+  used=$(jcmd "$LAST_PID" GC.heap_info | awk '
+    /garbage-first heap|PSYoungGen|ParOldGen|def new generation|tenured generation/ {
+      for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); sum += v }
+      if ($0 ~ /garbage-first/) { print sum; done = 1; exit }
+    }
+    END { if (!done) print sum }')
   printf "heap after full GC: %s KiB for %s entries: %.0f bytes/entry (whole JVM heap, not only the tree)\n" \
     "$used" "$lines" "$(echo "$used * 1024 / $lines" | bc -l)"
 fi

@@ -125,7 +125,9 @@ final class WarmUp implements AutoCloseable {
     static DfsTree synthetic(String owner) {
         List<Change> changes = new ArrayList<>(ENTRIES + ENTRIES / 500);
         for (int i = 0; i < ENTRIES; i++) {
-            String dir = "warm-up/d" + (i / 500);
+            // Half of them two levels down, half one level down: directories at the top and below it take
+            // different branches when a path is compared with its predecessor's parent.
+            String dir = i < ENTRIES / 2 ? "warm-up/d" + (i / 500) : "warm-up-" + (i / 500);
             if (i % 500 == 0) {
                 changes.add(Change.offer(DfsPath.of(dir),
                         Offer.of(owner, Offer.MODE_DIR | 0755, 0, 1_700_000_000L + i, 1_700_000_000L)));

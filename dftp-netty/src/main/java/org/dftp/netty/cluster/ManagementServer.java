@@ -185,10 +185,6 @@ public final class ManagementServer {
                     .doOnCancel(parser::close)
                     .doOnError(e -> parser.close())
                     .map(result -> {
-                        if (result.sender().startsWith("(")) {
-                            // Reserved (an owner "(multiple)" would pass for the listings' mark); WarmUp sends one.
-                            throw new HttpError(400, "Error decoding json: SenderNodeName must not start with '('");
-                        }
                         membership.updateReceived(result);
                         return Reply.text(200, "ok");
                     });

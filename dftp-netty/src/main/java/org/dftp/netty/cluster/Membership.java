@@ -316,8 +316,18 @@ public final class Membership implements AutoCloseable {
         background(greet(mgmt, true));
     }
 
-    /** A decoded {@code POST /update/}: applied once its sender is a peer, ignored if it never becomes one. */
+    /**
+     * A decoded {@code POST /update/}: applied once its sender is a peer, ignored if it never becomes one,
+     * and at once when its name could not be a peer's (the warm-up sends one such update to its own node).
+     */
     public void updateReceived(UpdateParser.Result r) {
+        try {
+            MgmtInput.nodeName(r.sender());
+        } catch (MgmtInput.BadInput e) {
+            // A sender that can never be a peer: ignored at once, as an unknown one is after a while.
+            log.debug("Ignoring an update whose sender cannot be a node: {}", e.getMessage());
+            return;
+        }
         long now = now();
         metrics.updatesReceived.increment();
         log.info("Received update (files: {}, full: {}) from {}", r.files(), r.full(), r.sender());

@@ -31,7 +31,7 @@ final class MgmtInput {
         }
     }
 
-    /** A node name from outside: non-empty, short, printable, and not the marker of mixed directories. */
+    /** A node name from outside: non-empty, short, printable, and not starting with {@code (} (reserved). */
     static String nodeName(String name) {
         if (name == null || name.isEmpty()) {
             throw new BadInput("node name is empty");
@@ -47,6 +47,10 @@ final class MgmtInput {
         }
         if (name.equals(DfsNode.MULTIPLE_OWNERS)) {
             throw new BadInput("'" + DfsNode.MULTIPLE_OWNERS + "' cannot be a node name");
+        }
+        if (name.startsWith("(")) {
+            // Reserved, as for this node's own name (NodeNames): the listings' mark, the warm-up's sender.
+            throw new BadInput("a node name cannot start with '('");
         }
         return name;
     }

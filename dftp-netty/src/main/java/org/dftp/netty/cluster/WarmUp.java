@@ -19,7 +19,6 @@ import org.dftp.netty.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 
 /**
  * Runs once, at start-up and off every critical path, the code a join runs: Jackson's cluster-info
@@ -27,7 +26,7 @@ import reactor.core.publisher.Mono;
  * synthetic update of {@link #ENTRIES} entries kept apart from the node's state, so that the JIT compiles
  * the per-entry code), one {@code GET /cluster/} from the {@link PeerClient} to this node's own
  * management API (the client's pool, connect and codec, the server's dispatch and reply), and one
- * {@code POST /update/} to it that the server parses whole and refuses for its reserved sender name. In a fresh JVM
+ * {@code POST /update/} to it that the server parses whole and ignores for its reserved sender name. In a fresh JVM
  * each of these costs tens to hundreds of milliseconds the first time; paid during a join, they made a
  * 3-file join take over a second. The warm-up changes no state; a failure is logged at debug.
  */
@@ -40,7 +39,7 @@ final class WarmUp implements AutoCloseable {
      */
     static final int ENTRIES = 10_000;
     static final int ROUNDS = 2;
-    /** The sender of the update pushed to this node itself: a reserved name, which every node refuses. */
+    /** The sender of the update pushed to this node itself: a reserved name, whose updates every node ignores. */
     static final String SENDER = "(warm-up)";
     /** Sizes of the pieces the synthetic update is parsed in: whatever a read buffer held when it was decoded. */
     private static final int[] PIECES = {16384, 1531, 32768, 4099, 977, 8192, 6007};
@@ -108,11 +107,10 @@ final class WarmUp implements AutoCloseable {
                 return;
             }
             // Then one update pushed through the client to this node's own server, which parses all of it and
-            // refuses it for its sender, a reserved name: the send and receive paths of a join (HTTP chunks,
+            // ignores it for its sender, a reserved name: the send and receive paths of a join (HTTP chunks,
             // the decoder, the parser fed from the network) get compiled now, not during the first join.
             request = client.getCluster(selfMgmt)
-                    .then(client.pushUpdate(selfMgmt, () -> UpdateWriter.full(synthetic(SENDER), SENDER, 1_700_000_000L))
-                            .onErrorResume(e -> e instanceof PeerException p && p.status() == 400, e -> Mono.empty()))
+                    .then(client.pushUpdate(selfMgmt, () -> UpdateWriter.full(synthetic(SENDER), SENDER, 1_700_000_000L)))
                     .subscribe(null, this::finish, () -> finish(null));
         }
     }

@@ -201,12 +201,35 @@ class ManagementServerTest {
         assertText(400, "Error decoding json: unexpected EOF", eof);
         assertEquals(200, a.post("/update/", "application/json; charset=utf-8",
                 "{\"Files\":[],\"SenderNodeName\":\"x\"}").statusCode());
-        // A reserved name (what the listings show for several owners, and the warm-up's own update) is
-        // refused once the body is read, and nothing of it is kept.
-        a.form("/cluster/", "name=(multiple)&public-addr=:1&mgmt-addr=:2");
-        assertText(400, "Error decoding json: SenderNodeName must not start with '('", a.post("/update/",
-                "application/json", "{\"Files\":[{\"FullName\":\"f\"}],\"Full\":true,\"SenderNodeName\":\"(multiple)\"}"));
+    }
+
+    /** A sender that can never be a peer (a reserved name: the listings' mark, the warm-up's own) is ignored. */
+    @Test
+    void anUpdateFromAReservedNameIsIgnoredAtOnce() throws Exception {
+        assertEquals(400, a.form("/cluster/", "name=(warm-up)&public-addr=:1&mgmt-addr=:2").statusCode(),
+                "no such peer can be greeted in");
+        long before = a.metrics.updatesReceived.sum();
+        for (String name : new String[] {"(multiple)", "(warm-up)"}) {
+            assertText(200, "ok", a.post("/update/", "application/json",
+                    "{\"Files\":[{\"FullName\":\"f\"}],\"Full\":true,\"SenderNodeName\":\"" + name + "\"}"));
+        }
+        assertEquals(before, a.metrics.updatesReceived.sum(), "not counted as a peer's update");
         assertEquals(0, a.store.snapshot().tree().size());
+        assertTrue(a.store.snapshot().peers().isEmpty());
+    }
+
+    /** The warm-up's own push goes through this server and leaves nothing behind. */
+    @Test
+    void theWarmUpLeavesNoTrace() throws Exception {
+        a.cluster.warmedUp().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, a.store.snapshot().tree().size());
+        assertTrue(a.store.snapshot().peers().isEmpty());
+        assertEquals(0, a.metrics.updatesReceived.sum());
+        String metrics = a.get("/metrics").body();
+        assertFalse(metrics.contains("dftp_mgmt_responses_total{code=\"400\"}"), "the warm-up's requests all succeed");
+        double ok = metrics.lines().filter(l -> l.startsWith("dftp_mgmt_responses_total{code=\"200\"} "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertTrue(ok >= 2, "its GET /cluster/ and its POST /update/ were answered: " + metrics);
     }
 
     @Test

@@ -398,6 +398,11 @@ public final class Membership implements AutoCloseable {
         this.unknownSenderGrace = d;
     }
 
+    /** For tests: how long after a full push started requests for the same peer are served by it. */
+    void pushCoalesce(Duration d) {
+        pusher.coalesce(d);
+    }
+
     /** Asks for a full update of ours to be pushed to {@code peer}. */
     public void requestFullPush(String peer) {
         pusher.requestFull(peer);

@@ -54,6 +54,7 @@ final class UpdatePusher implements AutoCloseable {
     private final Clock clock;
     private final Map<String, PeerPush> peers = new ConcurrentHashMap<>();
     private final Tasks tasks = new Tasks();
+    private volatile long coalesceNanos = COALESCE.toNanos();
 
     /** Per-peer state; guarded by its own monitor. */
     private static final class PeerPush {
@@ -83,15 +84,26 @@ final class UpdatePusher implements AutoCloseable {
         return peers.computeIfAbsent(peer, k -> new PeerPush());
     }
 
-    /** Asks for a full update to be pushed to {@code peer} soon; cheap, never blocks. */
+    /**
+     * Asks for a full update to be pushed to {@code peer} soon; cheap, never blocks. A request within
+     * {@link #COALESCE} of the last full push's start is served by that push.
+     */
     void requestFull(String peer) {
+        requestFull(peer, true);
+    }
+
+    /**
+     * @param coalesce false when the pusher itself needs a new full push (it dropped queued changes, or a
+     *                 request came while a push was under way): the last push's snapshot does not hold them
+     */
+    private void requestFull(String peer, boolean coalesce) {
         if (tasks.isClosed()) {
             return;
         }
         PeerPush p = state(peer);
         synchronized (p) {
-            boolean servedByLast = p.fullStarts > 0 && !p.stale
-                    && System.nanoTime() - p.lastFullStart < COALESCE.toNanos();
+            boolean servedByLast = coalesce && p.fullStarts > 0 && !p.stale
+                    && System.nanoTime() - p.lastFullStart < coalesceNanos;
             if (p.scheduled || servedByLast) {
                 return;
             }
@@ -139,9 +151,14 @@ final class UpdatePusher implements AutoCloseable {
             if (start) {
                 startIncremental(peer, p);
             } else {
-                requestFull(peer);
+                requestFull(peer, false); // the dropped changes are newer than any push made so far
             }
         }
+    }
+
+    /** For tests: another {@link #COALESCE}. */
+    void coalesce(Duration d) {
+        coalesceNanos = d.toNanos();
     }
 
     /** The peer answered again: if a push to it failed since, it gets a full update. */
@@ -282,7 +299,7 @@ final class UpdatePusher implements AutoCloseable {
             return;
         }
         if (full) {
-            requestFull(peer);
+            requestFull(peer, false);
         } else if (incremental) {
             startIncremental(peer, p);
         }

@@ -1,5 +1,17 @@
 package org.dftp.netty.cluster;
 
+import org.dftp.core.tree.Offer;
+
+import org.dftp.core.tree.Change;
+
+import org.dftp.core.cluster.Event;
+
+import org.dftp.core.DfsPath;
+
+import java.util.List;
+
+import java.util.ArrayList;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -201,6 +213,29 @@ class ManagementServerTest {
         assertText(400, "Error decoding json: unexpected EOF", eof);
         assertEquals(200, a.post("/update/", "application/json; charset=utf-8",
                 "{\"Files\":[],\"SenderNodeName\":\"x\"}").statusCode());
+    }
+
+    /**
+     * More changes than the pusher queues, made right after a full push started: that push's snapshot does
+     * not hold them, so the full push they turn into must not be taken as served by it.
+     */
+    @Test
+    void aBurstOfChangesRightAfterAFullPushStillReachesThePeer() throws Exception {
+        a.scanned(1, "a");
+        assertEquals(200, a.form("/join/", "peer=" + b.mgmt()).statusCode());
+        TestNode.await("joined", () -> "node-a".equals(b.ownerOf("a")));
+        TestNode.await("pushes settled", () -> !a.cluster.membership().pushBusy("node-b"));
+
+        // Whatever this machine's speed, the burst comes within the window in which requests are coalesced.
+        a.cluster.membership().pushCoalesce(Duration.ofSeconds(30));
+        a.cluster.membership().requestFullPush("node-b"); // starts at once, from the snapshot of now
+        List<Change> burst = new ArrayList<>();
+        for (int i = 0; i <= UpdatePusher.MAX_QUEUED; i++) {
+            burst.add(Change.offer(DfsPath.of("burst/f" + i), Offer.of("node-a", 0644, i, 1000, 2)));
+        }
+        a.store.publish(new Event.LocalScanned(burst, false, 2)).join();
+        a.cluster.pushChanges(burst);
+        TestNode.await("the burst reached the peer", () -> "node-a".equals(b.ownerOf("burst/f" + UpdatePusher.MAX_QUEUED)));
     }
 
     /** A sender that can never be a peer (a reserved name: the listings' mark, the warm-up's own) is ignored. */

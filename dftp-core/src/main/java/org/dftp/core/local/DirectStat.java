@@ -148,8 +148,9 @@ final class DirectStat {
     long lastModified() {
         long sec = (long) MTIME_SEC.get(attributes);
         long nsec = (long) MTIME_NSEC.get(attributes);
-        // FileTime's millis add the whole milliseconds of nsec; the division then rounds toward zero.
-        return sec < 0 && nsec >= 1_000_000 ? sec + 1 : sec;
+        // The JDK's FileTime holds sec * 10^9 + nsec nanoseconds and rounds toward zero twice on the way to
+        // seconds: before 1970, any fraction makes it the next second up.
+        return sec < 0 && nsec > 0 ? sec + 1 : sec;
     }
 
     void close() {

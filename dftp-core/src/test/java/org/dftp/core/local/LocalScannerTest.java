@@ -240,6 +240,8 @@ class LocalScannerTest {
         Path old = write(root.resolve("old"), 1);
         // touch(1): the JDK's setLastModifiedTime clamps times before 1970 to 0 here.
         boolean madeOld = run("touch", "-d", "1969-12-31 23:59:58.5 UTC", old.toString());
+        Path older = write(root.resolve("older"), 1); // a fraction of a second below one millisecond
+        boolean madeOlder = run("touch", "-d", "@-4.9999995", older.toString());
         Path recent = write(root.resolve("recent"), 1);
         Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2031-05-06T07:08:09.999Z")));
         Files.createSymbolicLink(root.resolve("link-to-plain"), root.resolve("plain"));
@@ -262,6 +264,10 @@ class LocalScannerTest {
         if (madeOld) {
             assertEquals(-1500, Files.getLastModifiedTime(old).toMillis());
             assertEquals(-1, t.lookup(DfsPath.of("/old")).lastModified(), "FileTime.toMillis() / 1000, as before");
+        }
+        if (madeOlder) {
+            assertEquals(Files.getLastModifiedTime(older).toMillis() / 1000, t.lookup(DfsPath.of("/older")).lastModified());
+            assertEquals(-4, t.lookup(DfsPath.of("/older")).lastModified());
         }
         assertEquals(0600, t.lookup(DfsPath.of("/private")).offer().permissions());
         assertEquals(0711, t.lookup(DfsPath.of("/locked-down")).offer().permissions());

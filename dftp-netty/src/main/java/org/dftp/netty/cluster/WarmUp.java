@@ -157,21 +157,17 @@ final class WarmUp implements AutoCloseable {
             try (UpdateParser parser = new UpdateParser()) {
                 int piece = 0;
                 for (ByteBuf c : chunks) {
-                    try {
-                        while (c.isReadable()) {
-                            // Pieces of the sizes the server's decoder hands over: a token cut at a piece's
-                            // end resumes on paths of the parser that whole chunks rarely take.
-                            int n = Math.min(c.readableBytes(), PIECES[piece++ % PIECES.length]);
-                            ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(n);
-                            try {
-                                direct.writeBytes(c, n);
-                                ManagementServer.feed(parser, direct);
-                            } finally {
-                                direct.release();
-                            }
+                    while (c.isReadable()) {
+                        // Pieces of the sizes the server's decoder hands over: a token cut at a piece's end
+                        // resumes on paths of the parser that whole chunks rarely take.
+                        int n = Math.min(c.readableBytes(), PIECES[piece++ % PIECES.length]);
+                        ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(n);
+                        try {
+                            direct.writeBytes(c, n);
+                            ManagementServer.feed(parser, direct);
+                        } finally {
+                            direct.release();
                         }
-                    } finally {
-                        c.release();
                     }
                 }
                 // Merged into a tree that holds another node's offers at the same paths, as a join merges.
@@ -183,6 +179,8 @@ final class WarmUp implements AutoCloseable {
                 } else {
                     other.replaceOwner(self, r.changes());
                 }
+            } finally {
+                chunks.forEach(ByteBuf::release); // every chunk, also when the parser gave up half way
             }
         }
     }

@@ -155,18 +155,22 @@ public final class DfsTree {
      * }</pre>
      */
     public static final class Builder {
-        private String[] names = new String[16];
-        private Offer[] offers = new Offer[16];
-        private List<List<DfsNode>> children = new ArrayList<>();
-        /** The last name entered at each level: the next must sort after it. */
-        private String[] last = new String[16];
-        /** Open directories below the root (level 0). */
-        private int top;
-        private boolean spent;
+        /** A directory still receiving entries: its name and offer, its children so far, the last name entered. */
+        private static final class Open {
+            final String name;
+            final Offer offer;
+            final List<DfsNode> children = new ArrayList<>();
+            String last;
 
-        public Builder() {
-            children.add(new ArrayList<>());
+            Open(String name, Offer offer) {
+                this.name = name;
+                this.offer = offer;
+            }
         }
+
+        /** The root, then the open directories from the top down. */
+        private final List<Open> open = new ArrayList<>(List.of(new Open("", null)));
+        private boolean spent;
 
         /** Adds an entry; false (and the builder spent) when it is out of path order, or the root. */
         public boolean add(DfsPath path, Offer offer) {
@@ -178,36 +182,35 @@ public final class DfsTree {
             if (spent) {
                 return false;
             }
-            int d = parent.depth() + 1;
-            int k = 0;
-            while (k < top && k < d - 1 && names[k + 1].equals(parent.segment(k))) {
+            int k = 0; // open directories that are also the entry's ancestors
+            while (k + 1 < open.size() && k < parent.depth() && open.get(k + 1).name.equals(parent.segment(k))) {
                 k++;
             }
-            while (top > k) {
+            while (open.size() > k + 1) {
                 close();
             }
-            for (int s = k; s < d - 1; s++) {
+            for (int s = k; s < parent.depth(); s++) {
                 String segment = parent.segment(s);
-                List<DfsNode> kids = children.get(top);
+                List<DfsNode> kids = innermost().children;
                 if (!kids.isEmpty() && kids.get(kids.size() - 1) instanceof FileNode f && f.name.equals(segment)) {
                     // A file with something below it: a directory that keeps the file's offer, as a merge
                     // makes it (a path is a directory when anything lies below it).
                     kids.remove(kids.size() - 1);
-                    open(segment, f.offers);
+                    open.add(new Open(segment, f.offers));
                     continue;
                 }
                 if (!enter(segment)) {
                     return spent();
                 }
-                open(segment, null);
+                open.add(new Open(segment, null));
             }
             if (!enter(name)) {
                 return spent();
             }
             if (offer.isDirectory()) {
-                open(name, offer);
+                open.add(new Open(name, offer));
             } else {
-                children.get(top).add(new FileNode(name, offer));
+                innermost().children.add(new FileNode(name, offer));
             }
             return true;
         }
@@ -217,11 +220,11 @@ public final class DfsTree {
             if (spent) {
                 throw new IllegalStateException("entries came out of path order");
             }
-            while (top > 0) {
+            while (open.size() > 1) {
                 close();
             }
-            List<DfsNode> rootChildren = children.get(0);
             spent = true;
+            List<DfsNode> rootChildren = innermost().children;
             return rootChildren.isEmpty() ? EMPTY
                     : new DfsTree(new DirNode("", null, rootChildren.toArray(DirNode.NO_CHILDREN)));
         }
@@ -231,42 +234,24 @@ public final class DfsTree {
             return false;
         }
 
+        private Open innermost() {
+            return open.get(open.size() - 1);
+        }
+
         /** Whether {@code name} may come next in the innermost open directory; if so it is noted there. */
         private boolean enter(String name) {
-            String previous = last[top];
-            if (previous != null && previous.compareTo(name) >= 0) {
+            Open dir = innermost();
+            if (dir.last != null && dir.last.compareTo(name) >= 0) {
                 return false;
             }
-            last[top] = name;
+            dir.last = name;
             return true;
         }
 
-        private void open(String name, Offer offer) {
-            top++;
-            if (top == names.length) {
-                names = Arrays.copyOf(names, top * 2);
-                offers = Arrays.copyOf(offers, top * 2);
-                last = Arrays.copyOf(last, top * 2);
-            }
-            names[top] = name;
-            offers[top] = offer;
-            last[top] = null;
-            if (children.size() == top) {
-                children.add(new ArrayList<>());
-            } else {
-                children.set(top, new ArrayList<>());
-            }
-        }
-
         private void close() {
-            List<DfsNode> kids = children.get(top);
-            DfsNode[] array = kids.isEmpty() ? DirNode.NO_CHILDREN : kids.toArray(DirNode.NO_CHILDREN);
-            DirNode dir = new DirNode(names[top], offers[top], array);
-            names[top] = null;
-            offers[top] = null;
-            children.set(top, null);
-            top--;
-            children.get(top).add(dir);
+            Open dir = open.remove(open.size() - 1);
+            DfsNode[] kids = dir.children.isEmpty() ? DirNode.NO_CHILDREN : dir.children.toArray(DirNode.NO_CHILDREN);
+            innermost().children.add(new DirNode(dir.name, dir.offer, kids));
         }
     }
 

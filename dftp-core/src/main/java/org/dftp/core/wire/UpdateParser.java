@@ -91,9 +91,6 @@ public final class UpdateParser implements AutoCloseable {
     /** Every entry read, as primitives and a path, converted at the end, when {@code SenderNodeName} is known. */
     private final Pending pending = new Pending();
     private List<Change> changes = new ArrayList<>();
-    /** Where {@link #locate} put the entry being read. */
-    private DfsPath entryParent;
-    private String entryName;
     /** The parent of the last path, in wire form and validated, so that siblings share its segments. */
     private String lastParentWire;
     private DfsPath lastParent;
@@ -480,8 +477,6 @@ public final class UpdateParser implements AutoCloseable {
             if (!sibling(text, off, len)) {
                 locate(new String(text, off, len));
             }
-            eParent = entryParent;
-            eName = entryName;
         } catch (BadPathException e) {
             eShownName = new String(text, off, len);
             ePathError = e.getMessage();
@@ -489,8 +484,10 @@ public final class UpdateParser implements AutoCloseable {
     }
 
     /**
-     * The fast case of {@link #locate}, without a string for the whole path: a sibling of the previous
-     * path. False when it is not one.
+     * The entry's path as {@link #eParent} and {@link #eName} when it is a sibling of the previous path (a full
+     * update lists a directory's files one after another): the parent is shared, the name is the only string
+     * made, and it is checked by {@link DfsPath#checkChild} with the rules of any path. False when it is not
+     * a sibling.
      *
      * @throws BadPathException when it is a sibling whose name is refused
      */
@@ -514,8 +511,8 @@ public final class UpdateParser implements AutoCloseable {
         }
         String name = new String(text, off + slash + 1, len - slash - 1);
         lastParent.checkChild(name);
-        entryParent = lastParent;
-        entryName = name;
+        eParent = lastParent;
+        eName = name;
         return true;
     }
 
@@ -541,34 +538,25 @@ public final class UpdateParser implements AutoCloseable {
     }
 
     /**
-     * {@link DfsPath#fromWire} as {@link #entryParent} and {@link #entryName}, sharing the parent of the
-     * previous path when this one is its sibling: a full update lists a directory's files one after another,
-     * and each then costs its name alone. A sibling's name is checked by {@link DfsPath#checkChild} with the
-     * same rules.
+     * {@link DfsPath#fromWire} as {@link #eParent} and {@link #eName}, for a path that is not a sibling of the
+     * previous one; its parent is kept for the siblings that follow.
      *
      * @throws BadPathException for a path {@code fromWire} refuses, or the root
      */
     private void locate(String fullName) {
-        int slash = fullName.lastIndexOf('/');
-        // at most 1024 chars is at most 4096 UTF-8 bytes: the length limit of fromWire holds without counting
-        boolean simple = slash > 0 && slash < fullName.length() - 1 && fullName.length() <= DfsPath.MAX_PATH_BYTES / 4;
-        if (simple && lastParentWire != null && lastParentWire.length() == slash
-                && fullName.startsWith(lastParentWire)) {
-            String name = fullName.substring(slash + 1);
-            lastParent.checkChild(name);
-            entryParent = lastParent;
-            entryName = name;
-            return;
-        }
         DfsPath p = DfsPath.fromWire(fullName);
         if (p.isRoot()) {
             throw new BadPathException("the root cannot be announced");
         }
-        entryParent = p.parent();
-        entryName = p.name();
-        if (simple && p.depth() > 1) {
+        eParent = p.parent();
+        eName = p.name();
+        int slash = fullName.lastIndexOf('/');
+        // at most 1024 chars is at most 4096 UTF-8 bytes: the length limit of fromWire holds for a sibling
+        // without counting (see sibling)
+        if (slash > 0 && slash < fullName.length() - 1 && fullName.length() <= DfsPath.MAX_PATH_BYTES / 4
+                && p.depth() > 1) {
             lastParentWire = fullName.substring(0, slash);
-            lastParent = entryParent;
+            lastParent = eParent;
         }
     }
 

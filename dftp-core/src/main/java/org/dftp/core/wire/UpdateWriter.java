@@ -198,48 +198,38 @@ public final class UpdateWriter implements AutoCloseable {
     private void writeCurrent(OwnerWalk w) throws IOException {
         Offer o = w.offer;
         boolean dir = o.isDirectory();
-        gen.writeStartObject();
-        gen.writeFieldName(FULL_NAME);
-        gen.writeString(w.chars, 0, w.length);
-        gen.writeFieldName(BASENAME);
-        gen.writeString(w.node.name());
-        gen.writeFieldName(DIR);
-        gen.writeBoolean(dir);
-        gen.writeFieldName(LAST_MODIFIED);
-        gen.writeNumber(o.lastModified());
-        gen.writeFieldName(LAST_INFO_UPDATED);
-        gen.writeNumber(o.infoUpdated());
-        gen.writeFieldName(SIZE);
-        gen.writeNumber(dir ? 0 : o.size());
-        gen.writeFieldName(FILE_MODE);
-        gen.writeNumber(Integer.toUnsignedLong(o.mode()));
-        gen.writeFieldName(OWNER);
-        gen.writeString(owner); // the walk's offers are all the sender's
-        gen.writeFieldName(DELETION);
-        gen.writeBoolean(false);
-        gen.writeEndObject();
+        writeEntry(w.chars, w.length, w.node.name(), dir, o.lastModified(), o.infoUpdated(), dir ? 0 : o.size(),
+                Integer.toUnsignedLong(o.mode()), false);
     }
 
     private void write(FileAnnouncement a) throws IOException {
+        char[] fullName = a.fullName().toCharArray();
+        writeEntry(fullName, fullName.length, a.basename(), a.dir(), a.lastModified(), a.lastInfoUpdated(),
+                a.sizeInBytes(), a.fileMode(), a.deletion());
+    }
+
+    /** One file's object, fields in {@link FileAnnouncement} order; every entry's owner is the sender. */
+    private void writeEntry(char[] fullName, int fullNameLength, String basename, boolean dir, long lastModified,
+                            long lastInfoUpdated, long size, long mode, boolean deletion) throws IOException {
         gen.writeStartObject();
         gen.writeFieldName(FULL_NAME);
-        gen.writeString(a.fullName());
+        gen.writeString(fullName, 0, fullNameLength);
         gen.writeFieldName(BASENAME);
-        gen.writeString(a.basename());
+        gen.writeString(basename);
         gen.writeFieldName(DIR);
-        gen.writeBoolean(a.dir());
+        gen.writeBoolean(dir);
         gen.writeFieldName(LAST_MODIFIED);
-        gen.writeNumber(a.lastModified());
+        gen.writeNumber(lastModified);
         gen.writeFieldName(LAST_INFO_UPDATED);
-        gen.writeNumber(a.lastInfoUpdated());
+        gen.writeNumber(lastInfoUpdated);
         gen.writeFieldName(SIZE);
-        gen.writeNumber(a.sizeInBytes());
+        gen.writeNumber(size);
         gen.writeFieldName(FILE_MODE);
-        gen.writeNumber(a.fileMode());
+        gen.writeNumber(mode);
         gen.writeFieldName(OWNER);
-        gen.writeString(a.ownerNode());
+        gen.writeString(owner);
         gen.writeFieldName(DELETION);
-        gen.writeBoolean(a.deletion());
+        gen.writeBoolean(deletion);
         gen.writeEndObject();
     }
 

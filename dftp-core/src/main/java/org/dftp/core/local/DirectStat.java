@@ -38,61 +38,76 @@ final class DirectStat {
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
 
-    private static final MethodHandle OPENAT;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle FSTATAT;
-    private static final MethodHandle NEW_ATTRIBUTES;
-    private static final VarHandle MODE;
-    private static final VarHandle SIZE;
-    private static final VarHandle MTIME_SEC;
-    private static final VarHandle MTIME_NSEC;
     /** How the JDK encodes file names for system calls: the same bytes {@code File.list()} decoded. */
     private static final Charset NAMES = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
-    /** Whether this platform and JVM let dftp read attributes this way. */
-    static final boolean AVAILABLE;
+    /**
+     * The JDK's own handles. Static finals, so that the JIT folds every call into a direct one; their
+     * initialization fails, and {@link #AVAILABLE} is false, where the JVM does not open them to us.
+     */
+    private static final class Native {
+        static final Class<?> DISPATCHER = type("sun.nio.fs.UnixNativeDispatcher");
+        static final Class<?> ATTRIBUTES = type("sun.nio.fs.UnixFileAttributes");
+        static final MethodHandle OPENAT = function("openat", int.class, int.class, byte[].class, int.class, int.class);
+        static final MethodHandle CLOSE = function("close", void.class, int.class);
+        static final MethodHandle FSTATAT = function("fstatat", void.class, int.class, byte[].class, int.class, ATTRIBUTES)
+                .asType(MethodType.methodType(void.class, int.class, byte[].class, int.class, Object.class));
+        static final MethodHandle NEW_ATTRIBUTES = newAttributes();
+        static final VarHandle MODE = field("st_mode", int.class);
+        static final VarHandle SIZE = field("st_size", long.class);
+        static final VarHandle MTIME_SEC = field("st_mtime_sec", long.class);
+        static final VarHandle MTIME_NSEC = field("st_mtime_nsec", long.class);
 
-    static {
-        MethodHandle openat = null;
-        MethodHandle close = null;
-        MethodHandle fstatat = null;
-        MethodHandle newAttributes = null;
-        VarHandle mode = null;
-        VarHandle size = null;
-        VarHandle mtimeSec = null;
-        VarHandle mtimeNsec = null;
-        boolean available = false;
-        try {
-            Class<?> dispatcher = Class.forName("sun.nio.fs.UnixNativeDispatcher");
-            Class<?> attributes = Class.forName("sun.nio.fs.UnixFileAttributes");
-            MethodHandles.Lookup d = MethodHandles.privateLookupIn(dispatcher, MethodHandles.lookup());
-            MethodHandles.Lookup a = MethodHandles.privateLookupIn(attributes, MethodHandles.lookup());
-            openat = d.findStatic(dispatcher, "openat",
-                    MethodType.methodType(int.class, int.class, byte[].class, int.class, int.class));
-            close = d.findStatic(dispatcher, "close", MethodType.methodType(void.class, int.class));
-            fstatat = d.findStatic(dispatcher, "fstatat",
-                            MethodType.methodType(void.class, int.class, byte[].class, int.class, attributes))
-                    .asType(MethodType.methodType(void.class, int.class, byte[].class, int.class, Object.class));
-            newAttributes = a.findConstructor(attributes, MethodType.methodType(void.class))
-                    .asType(MethodType.methodType(Object.class));
-            mode = a.findVarHandle(attributes, "st_mode", int.class);
-            size = a.findVarHandle(attributes, "st_size", long.class);
-            mtimeSec = a.findVarHandle(attributes, "st_mtime_sec", long.class);
-            mtimeNsec = a.findVarHandle(attributes, "st_mtime_nsec", long.class);
-            available = true;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // Not Linux/Unix, or sun.nio.fs not opened to us: the public API it is.
-            log.debug("Scanner: reading attributes through the public file API: {}", e.toString());
+        private static Class<?> type(String name) {
+            try {
+                return Class.forName(name);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
         }
-        OPENAT = openat;
-        CLOSE = close;
-        FSTATAT = fstatat;
-        NEW_ATTRIBUTES = newAttributes;
-        MODE = mode;
-        SIZE = size;
-        MTIME_SEC = mtimeSec;
-        MTIME_NSEC = mtimeNsec;
-        AVAILABLE = available;
+
+        private static MethodHandles.Lookup in(Class<?> c) throws IllegalAccessException {
+            return MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+        }
+
+        private static MethodHandle function(String name, Class<?> returns, Class<?>... parameters) {
+            try {
+                return in(DISPATCHER).findStatic(DISPATCHER, name, MethodType.methodType(returns, parameters));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static MethodHandle newAttributes() {
+            try {
+                return in(ATTRIBUTES).findConstructor(ATTRIBUTES, MethodType.methodType(void.class))
+                        .asType(MethodType.methodType(Object.class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static VarHandle field(String name, Class<?> type) {
+            try {
+                return in(ATTRIBUTES).findVarHandle(ATTRIBUTES, name, type);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Whether this platform and JVM let dftp read attributes this way. */
+    static final boolean AVAILABLE = available();
+
+    private static boolean available() {
+        try {
+            return Native.MTIME_NSEC != null;
+        } catch (LinkageError e) {
+            // Not Linux/Unix, or sun.nio.fs not opened to us: the public API it is.
+            log.debug("Scanner: reading attributes through the public file API: {}",
+                    (e.getCause() != null ? e.getCause() : e).toString());
+            return false;
+        }
     }
 
     private final int dirFd;
@@ -108,8 +123,8 @@ final class DirectStat {
         Object attributes;
         int fd;
         try {
-            attributes = (Object) NEW_ATTRIBUTES.invokeExact();
-            fd = (int) OPENAT.invokeExact(AT_FDCWD, dir.toString().getBytes(NAMES),
+            attributes = (Object) Native.NEW_ATTRIBUTES.invokeExact();
+            fd = (int) Native.OPENAT.invokeExact(AT_FDCWD, dir.toString().getBytes(NAMES),
                     O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         } catch (Error e) {
             throw e;
@@ -126,7 +141,7 @@ final class DirectStat {
      */
     boolean read(String name) {
         try {
-            FSTATAT.invokeExact(dirFd, name.getBytes(NAMES), AT_SYMLINK_NOFOLLOW, attributes);
+            Native.FSTATAT.invokeExact(dirFd, name.getBytes(NAMES), AT_SYMLINK_NOFOLLOW, attributes);
             return true;
         } catch (Error e) {
             throw e;
@@ -137,17 +152,17 @@ final class DirectStat {
 
     /** The last read entry's {@code st_mode}: type and permission bits. */
     int mode() {
-        return (int) MODE.get(attributes);
+        return (int) Native.MODE.get(attributes);
     }
 
     long size() {
-        return (long) SIZE.get(attributes);
+        return (long) Native.SIZE.get(attributes);
     }
 
     /** The last read entry's modification time in Unix seconds, as {@code FileTime.toMillis() / 1000} gives it. */
     long lastModified() {
-        long sec = (long) MTIME_SEC.get(attributes);
-        long nsec = (long) MTIME_NSEC.get(attributes);
+        long sec = (long) Native.MTIME_SEC.get(attributes);
+        long nsec = (long) Native.MTIME_NSEC.get(attributes);
         // The JDK's FileTime holds sec * 10^9 + nsec nanoseconds and rounds toward zero twice on the way to
         // seconds: before 1970, any fraction makes it the next second up.
         return sec < 0 && nsec > 0 ? sec + 1 : sec;
@@ -155,7 +170,7 @@ final class DirectStat {
 
     void close() {
         try {
-            CLOSE.invokeExact(dirFd);
+            Native.CLOSE.invokeExact(dirFd);
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {

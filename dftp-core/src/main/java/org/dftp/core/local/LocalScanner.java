@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
@@ -356,7 +357,7 @@ public final class LocalScanner {
                     nodes[n++] = DfsTree.file(names[i], offers[i]);
                 }
             }
-            return n == nodes.length ? nodes : java.util.Arrays.copyOf(nodes, n);
+            return n == nodes.length ? nodes : Arrays.copyOf(nodes, n);
         }
 
         /** The offer for one entry of this directory, or null to leave it out; a directory's task goes to below[i]. */

@@ -342,8 +342,8 @@ public final class Membership implements AutoCloseable {
         if (r.full()) {
             fullAsked.remove(r.sender());
         }
-        Event e = r.tree() != null ? new Event.UpdateReceived(r.sender(), true, now, List.of(), r.tree())
-                : new Event.UpdateReceived(r.sender(), r.full(), now, r.changes());
+        Event e = new Event.UpdateReceived(r.sender(), r.full(), now, r.tree() != null ? List.of() : r.changes(),
+                r.tree());
         NodeInfo peer = store.snapshot().peer(r.sender());
         if (peer != null) {
             store.publish(e);

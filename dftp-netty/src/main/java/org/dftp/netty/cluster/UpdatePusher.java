@@ -60,9 +60,9 @@ final class UpdatePusher implements AutoCloseable {
     private static final class PeerPush {
         /** A full push is about to start. */
         boolean scheduled;
-        /** When the last full push started ({@link System#nanoTime}); meaningful once {@link #fullStarts} > 0. */
+        /** Whether a full push ever started, and when the last one did ({@link System#nanoTime}). */
+        boolean fullStarted;
         long lastFullStart;
-        long fullStarts;
         /** A push (full or incremental) is under way. */
         boolean inFlight;
         /** A full push is wanted after the one under way. */
@@ -102,7 +102,7 @@ final class UpdatePusher implements AutoCloseable {
         }
         PeerPush p = state(peer);
         synchronized (p) {
-            boolean servedByLast = coalesce && p.fullStarts > 0 && !p.stale
+            boolean servedByLast = coalesce && p.fullStarted && !p.stale
                     && System.nanoTime() - p.lastFullStart < coalesceNanos;
             if (p.scheduled || servedByLast) {
                 return;
@@ -216,8 +216,8 @@ final class UpdatePusher implements AutoCloseable {
         synchronized (p) {
             p.scheduled = false;
             p.inFlight = true;
+            p.fullStarted = true;
             p.lastFullStart = System.nanoTime();
-            p.fullStarts++;
             p.queued = new ArrayList<>(); // the snapshot taken below holds everything queued so far
         }
         ClusterState s = store.snapshot();

@@ -92,9 +92,10 @@ final class WarmUp implements AutoCloseable {
     }
 
     private void run(Membership membership, PeerClient client, HostPort selfMgmt) {
+        DfsTree update = synthetic();
         if (JVM_WARM.compareAndSet(false, true)) {
             try {
-                local(membership);
+                local(membership, update);
             } catch (Exception | LinkageError e) {
                 finish(e);
                 return;
@@ -110,7 +111,7 @@ final class WarmUp implements AutoCloseable {
             // ignores it for its sender, a reserved name: the send and receive paths of a join (HTTP chunks,
             // the decoder, the parser fed from the network) get compiled now, not during the first join.
             request = client.getCluster(selfMgmt)
-                    .then(client.pushUpdate(selfMgmt, () -> UpdateWriter.full(synthetic(SENDER), SENDER, 1_700_000_000L)))
+                    .then(client.pushUpdate(selfMgmt, () -> UpdateWriter.full(update, SENDER, 1_700_000_000L)))
                     .subscribe(null, this::finish, () -> finish(null));
         }
     }
@@ -118,9 +119,10 @@ final class WarmUp implements AutoCloseable {
     /**
      * An update's worth of entries that look like a real tree's (directories with their own offers, files
      * of many sizes and times): code compiled for files alone was thrown away and compiled again during the
-     * first real join, at the first directory.
+     * first real join, at the first directory. All of them are {@link #SENDER}'s.
      */
-    static DfsTree synthetic(String owner) {
+    static DfsTree synthetic() {
+        String owner = SENDER;
         List<Change> changes = new ArrayList<>(ENTRIES + ENTRIES / 500);
         for (int i = 0; i < ENTRIES; i++) {
             // Half of them two levels down, half one level down: directories at the top and below it take
@@ -138,7 +140,8 @@ final class WarmUp implements AutoCloseable {
         return DfsTree.EMPTY.apply(changes);
     }
 
-    private static void local(Membership membership) throws Exception {
+    /** What runs once per JVM; {@code update} is the {@link #synthetic} tree. */
+    private static void local(Membership membership, DfsTree update) throws Exception {
         String self = membership.selfName();
         // What a greeting costs each side: the form, the answer's JSON both ways.
         Greeting g = membership.selfGreeting(true);
@@ -150,10 +153,9 @@ final class WarmUp implements AutoCloseable {
         // What an update costs each side: written in chunks as PeerClient streams it, parsed as it arrives
         // (from direct buffers, as the server receives it), merged into a tree; twice over enough entries for
         // the JIT to compile the per-entry code.
-        DfsTree tree = synthetic(self);
         for (int round = 0; round < ROUNDS; round++) {
-            List<ByteBuf> chunks = PeerClient.chunks(() -> UpdateWriter.full(tree, self, 1_700_000_000L), ByteBufAllocator.DEFAULT,
-                    PeerClient.CHUNK).collectList().block(Duration.ofSeconds(10));
+            List<ByteBuf> chunks = PeerClient.chunks(() -> UpdateWriter.full(update, SENDER, 1_700_000_000L),
+                    ByteBufAllocator.DEFAULT, PeerClient.CHUNK).collectList().block(Duration.ofSeconds(10));
             try (UpdateParser parser = new UpdateParser()) {
                 int piece = 0;
                 for (ByteBuf c : chunks) {
@@ -170,15 +172,11 @@ final class WarmUp implements AutoCloseable {
                         }
                     }
                 }
-                // Merged into a tree that holds another node's offers at the same paths, as a join merges.
-                UpdateParser.Result r = parser.finish();
-                DfsTree other = DfsTree.EMPTY.apply(List.of(Change.offer(DfsPath.of("warm-up/d0"),
-                        Offer.of(self + "-peer", Offer.MODE_DIR | 0755, 0, 1, 1))));
-                if (r.tree() != null) {
-                    other.replaceOwner(self, r.tree());
-                } else {
-                    other.replaceOwner(self, r.changes());
-                }
+                // Written in path order, it parses to a tree; merged into one that holds another node's offer
+                // at the same path, as a join merges.
+                DfsTree ours = DfsTree.EMPTY.apply(List.of(Change.offer(DfsPath.of("warm-up/d0"),
+                        Offer.of(self, Offer.MODE_DIR | 0755, 0, 1, 1))));
+                ours.replaceOwner(SENDER, parser.finish().tree());
             } finally {
                 chunks.forEach(ByteBuf::release); // every chunk, also when the parser gave up half way
             }

@@ -18,6 +18,13 @@ import org.dftp.core.DfsPath;
  * {@link #open}.
  */
 public final class LocalRoot {
+    /**
+     * The name prefix of the files an upload writes before it renames them into place. Such names are
+     * never part of the DFS: the scanner and the watcher skip them, so a half-written file is never
+     * listed, found or announced, and no client may write to one.
+     */
+    public static final String TEMP_PREFIX = ".dftp-upload-";
+
     private final Path root;
     private final DfsPath mount;
 
@@ -131,6 +138,44 @@ public final class LocalRoot {
             throw new NoSuchFileException(path.toString(), null, "not a regular file");
         }
         return LocalFile.of(real, a);
+    }
+
+    /** Whether a local name is an upload's temporary file (see {@link #TEMP_PREFIX}). */
+    public static boolean isTemporary(String name) {
+        return name.startsWith(TEMP_PREFIX);
+    }
+
+    /**
+     * The local path where an entry named {@code path} is (or would be) created: its parent directory is
+     * checked as {@link #file} checks the way to a file (one {@code lstat} per component, a symlink on the
+     * way must resolve inside the root) and the result lies in that parent's real directory. The last
+     * component itself is not looked at: it may not exist yet, or be a symlink that the caller replaces.
+     *
+     * @throws NoSuchFileException when a component of the parent is missing
+     * @throws java.nio.file.NotDirectoryException when a component of the parent is not a directory
+     * @throws AccessDeniedException when the path lies outside the mount or the parent resolves outside the root
+     */
+    public Path place(DfsPath path) throws IOException {
+        if (!path.startsWith(mount) || path.equals(mount)) {
+            throw new AccessDeniedException(path.toString(), null, "outside this node's -dfsmount");
+        }
+        DfsPath rel = path.relativeTo(mount);
+        Path cur = root;
+        for (int i = 0; i < rel.depth() - 1; i++) {
+            cur = cur.resolve(rel.segment(i));
+            BasicFileAttributes a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) {
+                cur = cur.toRealPath();
+                if (!cur.startsWith(root)) {
+                    throw new AccessDeniedException(path.toString(), null, "resolves outside the dfsroot");
+                }
+                a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (!a.isDirectory()) {
+                throw new java.nio.file.NotDirectoryException(path.parent().toString());
+            }
+        }
+        return cur.resolve(rel.name());
     }
 
     /** Whether a real path lies inside the root. */

@@ -362,6 +362,9 @@ public final class LocalScanner {
 
         /** The offer for one entry of this directory, or null to leave it out; a directory's task goes to below[i]. */
         private Offer visit(Entries entries, String name, DirTask[] below, int i) {
+            if (LocalRoot.isTemporary(name)) {
+                return null; // an upload in progress: not part of the DFS until it is renamed into place
+            }
             try {
                 dfsDir.checkChild(name);
             } catch (BadPathException e) {

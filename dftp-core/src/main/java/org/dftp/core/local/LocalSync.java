@@ -1,8 +1,10 @@
 package org.dftp.core.local;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import org.dftp.core.cluster.DfsStore;
@@ -79,7 +81,7 @@ public final class LocalSync implements AutoCloseable {
      * listed, so the start-up scan walks the tree once for both and misses nothing that changes after.
      */
     public void watch() throws IOException {
-        watcher = new LocalWatcher(root, owner, this::tree, this::changed, this::now, coalesce).startEmpty();
+        watcher = new LocalWatcher(root, owner, this::tree, this::changed, this::now, coalesce, lock).startEmpty();
     }
 
     /** How many directories are watched; 0 before {@link #watch}. */
@@ -100,6 +102,23 @@ public final class LocalSync implements AutoCloseable {
             store.publish(new Event.LocalScanned(changes, false, now())).join();
         }
         listener.changed(changes);
+    }
+
+    /**
+     * Brings the store in line with what the caller just did on disk, at once and on the calling thread:
+     * each local path is looked at as the watcher would, and the difference goes to the store and then to
+     * the {@link Listener} (every peer) before this returns. A write calls it before it answers its client,
+     * so the change is everywhere as soon as the client hears of it; the watcher, which sees the same change
+     * a moment later, then finds nothing left to announce. Requires {@link #watch}.
+     *
+     * @param locals paths below the root, as {@link LocalRoot#place} gives them; vanished ones are withdrawn
+     */
+    public void settle(Collection<Path> locals) {
+        LocalWatcher w = watcher;
+        if (w == null) {
+            throw new IllegalStateException("settle before watch");
+        }
+        w.flush(locals);
     }
 
     /**

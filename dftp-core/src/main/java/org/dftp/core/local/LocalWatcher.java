@@ -14,6 +14,7 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,6 +61,8 @@ public final class LocalWatcher implements AutoCloseable {
     private final WatchService watcher;
     private final Map<WatchKey, Path> keys = new HashMap<>();
     private final Thread thread;
+    /** Held for a whole {@link #flush}, read of the tree to publication; see {@link #flush}. */
+    private final Object flushLock;
     private volatile boolean running = true;
 
     /**
@@ -71,6 +74,17 @@ public final class LocalWatcher implements AutoCloseable {
      */
     public LocalWatcher(LocalRoot root, String owner, Supplier<DfsTree> tree, Consumer<List<Change>> sink,
                         LongSupplier clock, Duration coalesce) throws IOException {
+        this(root, owner, tree, sink, clock, coalesce, new Object());
+    }
+
+    /**
+     * @param flushLock held from a batch's read of the tree until its sink returns: whoever else compares
+     *                  the disk with the tree and publishes under the same lock (a write that settles what it
+     *                  just did, {@link LocalSync#settle}) never announces a change the watcher announces too
+     */
+    public LocalWatcher(LocalRoot root, String owner, Supplier<DfsTree> tree, Consumer<List<Change>> sink,
+                        LongSupplier clock, Duration coalesce, Object flushLock) throws IOException {
+        this.flushLock = flushLock;
         this.root = root;
         this.scanner = new LocalScanner(root, owner);
         this.owner = owner;
@@ -187,8 +201,19 @@ public final class LocalWatcher implements AutoCloseable {
         }
     }
 
-    /** Compares each dirty path on disk with this node's offers and emits the difference as one batch. */
-    void flush(Set<Path> dirty) {
+    /**
+     * Compares each dirty path on disk with this node's offers and emits the difference as one batch.
+     * Runs on the watcher's thread for what inotify reported, and on a writer's thread for what it just
+     * wrote ({@link LocalSync#settle}); both hold the flush lock, so the second of two looks at one change
+     * finds the tree already saying what the disk says, and emits nothing.
+     */
+    void flush(Collection<Path> dirty) {
+        synchronized (flushLock) {
+            flushLocked(dirty);
+        }
+    }
+
+    private void flushLocked(Collection<Path> dirty) {
         long now = clock.getAsLong();
         DfsTree current = tree.get();
         List<Change> changes = new ArrayList<>();
@@ -198,6 +223,9 @@ public final class LocalWatcher implements AutoCloseable {
                 path = root.toDfs(local);
             } catch (IllegalArgumentException e) {
                 continue; // a name the DFS cannot carry; the scanner skips it too
+            }
+            if (LocalRoot.isTemporary(path.name())) {
+                continue; // an upload's temporary file: its rename into place is what counts
             }
             if (path.isRoot() || path.equals(root.mount())) {
                 changes.addAll(rescan(root.mount(), current, now));

@@ -1,0 +1,142 @@
+package org.dftp.core.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.dftp.core.DfsPath;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One file being written: the bytes go into a temporary file beside the target (hidden from the DFS, see
+ * {@code LocalRoot.TEMP_PREFIX}), and only {@link #commit} makes them the target, with {@code fsync} and an
+ * atomic rename. A reader sees the old file or the new one, never a part; an upload that is cut off ends in
+ * {@link #abort}, which leaves nothing. Of several uploads to one path the last commit wins whole.
+ *
+ * <p>Not thread-safe: one thread at a time writes (the HTTP layer hands every piece of one upload to the
+ * same writer thread, FTP writes from its session's thread). All methods block on the disk.
+ */
+public final class Upload implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Upload.class);
+
+    private final LocalWrites writes;
+    private final DfsPath path;
+    private final Path target;
+    private final Path temp;
+    private final long limit;
+    private final boolean existed;
+    private FileChannel channel;
+    private long written;
+    private boolean done;
+
+    Upload(LocalWrites writes, DfsPath path, Path target, Path temp, FileChannel channel, long limit, boolean existed) {
+        this.writes = writes;
+        this.path = path;
+        this.target = target;
+        this.temp = temp;
+        this.channel = channel;
+        this.limit = limit;
+        this.existed = existed;
+        this.written = position(channel);
+    }
+
+    private static long position(FileChannel channel) {
+        try {
+            return channel.position();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public DfsPath path() {
+        return path;
+    }
+
+    /** Bytes in the new file so far, including any kept from the old one. */
+    public long size() {
+        return written;
+    }
+
+    /**
+     * Appends {@code buffers} whole (a gathering write, repeated until nothing remains).
+     *
+     * @throws WriteException {@link WriteException.Kind#TOO_LARGE} past the limit, {@code NO_SPACE} when the
+     *                        disk is full; the upload is then aborted
+     */
+    public void write(ByteBuffer... buffers) throws WriteException {
+        long n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        if (written + n > limit) {
+            abort();
+            throw new WriteException(WriteException.Kind.TOO_LARGE,
+                    "`" + path + "` is larger than the upload limit of " + limit + " bytes");
+        }
+        try {
+            long left = n;
+            while (left > 0) {
+                left -= channel.write(buffers);
+            }
+            written += n;
+        } catch (IOException e) {
+            abort();
+            throw WriteException.of(e, path);
+        }
+    }
+
+    /** Appends the given buffers; see {@link #write(ByteBuffer...)}. */
+    public void write(List<ByteBuffer> buffers) throws WriteException {
+        write(buffers.toArray(new ByteBuffer[0]));
+    }
+
+    /**
+     * Makes the written bytes the target: {@code fsync}, rename over the target, {@code fsync} of the
+     * directory, then the change goes into the store and to every peer before this returns.
+     */
+    public WriteResult commit() throws WriteException {
+        if (done) {
+            throw new IllegalStateException("upload of " + path + " already ended");
+        }
+        try {
+            channel.force(true);
+            channel.close();
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } catch (IOException e) {
+            abort();
+            throw WriteException.of(e, path);
+        }
+        LocalWrites.syncDirectory(target.getParent());
+        writes.settle(List.of(target));
+        return existed ? WriteResult.REPLACED : WriteResult.CREATED;
+    }
+
+    /** Drops what was written; the target stays as it was. Safe to call again and after {@link #commit}. */
+    public void abort() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("Write: closing the temporary file of {} failed: {}", path, e.toString());
+        }
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            log.warn("Write: cannot remove the temporary file of {}: {}", path, e.toString());
+        }
+    }
+
+    /** Aborts unless committed: try-with-resources leaves nothing behind on any failure. */
+    @Override
+    public void close() {
+        abort();
+    }
+}

@@ -305,7 +305,10 @@ final class ChannelDataConnection implements DataConnection {
     }
 
     private void failed(Exception e) {
-        if (e instanceof SocketException) {
+        if (e instanceof org.dftp.core.write.WriteException) {
+            log.info("Upload from {} refused mid-transfer, closing the data connection: {}", control.getRemoteAddress(),
+                    e.getMessage());
+        } else if (e instanceof SocketException) {
             log.info("Data connection to {} failed mid-transfer, closing it: {}", control.getRemoteAddress(),
                     e.getMessage());
         } else {

@@ -7,6 +7,7 @@ import org.apache.ftpserver.ftplet.FileSystemView;
 import org.apache.ftpserver.ftplet.FtpException;
 import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
+import org.dftp.core.auth.User;
 import org.dftp.core.tree.DfsTree;
 
 /**
@@ -16,15 +17,36 @@ import org.dftp.core.tree.DfsTree;
  * <p>{@link #resolve} is where an FTP argument becomes a {@link DfsPath}: FTP's own {@code .} and
  * {@code ..} navigation is applied here, anything that would climb above the DFS root is refused, and
  * every other check is {@link DfsPath#of}'s.
+ *
+ * <p>It also knows whose session it is: the write commands ask {@link #writes()} to write as {@link #user()}.
  */
 final class DfsFileSystemView implements FileSystemView {
     private final Supplier<DfsTree> tree;
     private final DfsFileOpener opener;
+    private final DfsWrites writes;
+    private final User user;
     private DfsPath cwd = DfsPath.ROOT; // one session's commands run one at a time (MINA orders them)
 
-    DfsFileSystemView(Supplier<DfsTree> tree, DfsFileOpener opener) {
+    DfsFileSystemView(Supplier<DfsTree> tree, DfsFileOpener opener, DfsWrites writes, User user) {
         this.tree = tree;
         this.opener = opener;
+        this.writes = writes;
+        this.user = user;
+    }
+
+    /** The writes of this server, to be made as {@link #user()}. */
+    DfsWrites writes() {
+        return writes;
+    }
+
+    /** Who logged in to this session. */
+    User user() {
+        return user;
+    }
+
+    /** The working directory. */
+    DfsPath cwd() {
+        return cwd;
     }
 
     /**

@@ -15,7 +15,9 @@ import org.dftp.core.tree.Offer;
  * One path of the DFS as MINA FtpServer sees it: the path and the tree entry it had when the command
  * looked it up (null when nothing is there). Immutable, so a listing reads one consistent snapshot.
  *
- * <p>Read-only until the writes issue: every write method refuses, whatever the command layer allows.
+ * <p>Its write methods all refuse: dftp's own write commands ({@link UploadCommand}, {@link WriteCommands})
+ * replace MINA's and write through {@link DfsWrites}, which checks the user and routes each write to the
+ * node that must make it. MINA's commands, which would call these, are not installed.
  */
 final class DfsFtpFile implements FtpFile {
     /** The group column of listings: the DFS has no groups, and a fixed word keeps parsers happy. */

@@ -25,14 +25,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The FTP public interface of a node: Apache MINA FtpServer over the DFS, read-only, anonymous login.
+ * The FTP public interface of a node: Apache MINA FtpServer over the DFS, read-only with anonymous logins,
+ * or taking writes from the users of a users file ({@link FtpWrites}).
  *
  * <p>Every command reads the latest tree snapshot. Files this node owns are read from its local tree,
- * others from their owners through the {@link RemoteFileSource}. On top of MINA: write commands, paths
- * out of the DFS, {@code PORT}/{@code EPRT} to other hosts and over-long command lines are refused with
- * a reply that says why; connections beyond the limit get {@code 421}; an idle session is closed but a
- * long transfer never is. Data connections are socket channels ({@link ChannelDataConnectionFactory}), so
- * local files go out with {@code sendfile} and peers' files buffer by buffer.
+ * others from their owners through the {@link RemoteFileSource}. Writes go where {@code WriteRoute} says:
+ * this node's disk through {@code LocalWrites}, other nodes through {@link RemoteWrites}; dftp's own write
+ * commands ({@link UploadCommand}, {@link WriteCommands}) replace MINA's so that each refusal gets its own
+ * reply ({@link WriteReplies}). On top of MINA: paths out of the DFS, {@code PORT}/{@code EPRT} to other
+ * hosts and over-long command lines are refused with a reply that says why; connections beyond the limit
+ * get {@code 421}; an idle session is closed but a long transfer never is. Data connections are socket
+ * channels ({@link ChannelDataConnectionFactory}), so local files go out with {@code sendfile} and peers'
+ * files buffer by buffer.
  *
  * <p>A server is started once; {@link #close()} stops it for good.
  */
@@ -50,7 +54,7 @@ public final class DfsFtpServer implements AutoCloseable {
     private final FtpServer server;
 
     /**
-     * Builds the server; nothing listens before {@link #start()}.
+     * Builds a read-only server with anonymous logins only; nothing listens before {@link #start()}.
      *
      * @param options where to listen and the session limits; {@link FtpOptions#nodeName()} decides which
      *     files are local
@@ -59,18 +63,45 @@ public final class DfsFtpServer implements AutoCloseable {
      * @param remote reads the files of other nodes
      */
     public DfsFtpServer(FtpOptions options, Supplier<DfsTree> tree, LocalRoot localRoot, RemoteFileSource remote) {
+        this(options, tree, localRoot, remote, FtpWrites.readOnly());
+    }
+
+    /**
+     * Builds the server; nothing listens before {@link #start()}.
+     *
+     * @param options where to listen and the session limits; {@link FtpOptions#nodeName()} decides which
+     *     files are local, and which writes this node makes itself
+     * @param tree the latest snapshot of the DFS, e.g. {@code () -> store.snapshot().tree()}
+     * @param localRoot this node's own tree
+     * @param remote reads the files of other nodes
+     * @param writes who logs in, and what they may change ({@link FtpWrites#readOnly()}: nothing)
+     */
+    public DfsFtpServer(FtpOptions options, Supplier<DfsTree> tree, LocalRoot localRoot, RemoteFileSource remote,
+                        FtpWrites writes) {
         this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(writes, "writes");
         this.listener = listener(options);
         this.connections = new ConnectionLimitFtplet(options.maxConnections());
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener);
-        factory.setFileSystem(new DfsFileSystemFactory(options.nodeName(), tree, localRoot, remote));
-        factory.setUserManager(new AnonymousUserManager(options.idleTimeoutSeconds()));
-        factory.setMessageResource(new DftpMessages(options.nodeName()));
-        factory.setConnectionConfig(connectionConfig(options));
-        factory.setFtplets(ftplets(options, connections));
+        factory.setFileSystem(new DfsFileSystemFactory(options.nodeName(), tree, localRoot, remote, writes));
+        factory.setUserManager(new DfsUserManager(writes, options.idleTimeoutSeconds()));
+        factory.setMessageResource(new DftpMessages(options.nodeName(), writes.writable(), writes.anonymousRead()));
+        factory.setConnectionConfig(connectionConfig(options, writes));
+        factory.setFtplets(ftplets(options, connections, writes));
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("LIST", new UnixListCommand());
+        commands.addCommand("STOR", new UploadCommand(UploadCommand.Mode.STOR));
+        commands.addCommand("APPE", new UploadCommand(UploadCommand.Mode.APPE));
+        commands.addCommand("STOU", new UploadCommand(UploadCommand.Mode.STOU));
+        commands.addCommand("MKD", new WriteCommands.Mkd());
+        commands.addCommand("XMKD", new WriteCommands.Mkd());
+        commands.addCommand("RMD", new WriteCommands.Rmd());
+        commands.addCommand("XRMD", new WriteCommands.Rmd());
+        commands.addCommand("DELE", new WriteCommands.Dele());
+        commands.addCommand("RNFR", new WriteCommands.Rnfr());
+        commands.addCommand("RNTO", new WriteCommands.Rnto());
+        commands.addCommand("MFMT", new WriteCommands.Mfmt());
         factory.setCommandFactory(commands.createCommandFactory());
         this.server = factory.createServer();
     }
@@ -104,9 +135,11 @@ public final class DfsFtpServer implements AutoCloseable {
         return factory.createListener();
     }
 
-    private static ConnectionConfig connectionConfig(FtpOptions options) {
+    private static ConnectionConfig connectionConfig(FtpOptions options, FtpWrites writes) {
         ConnectionConfigFactory config = new ConnectionConfigFactory();
-        config.setAnonymousLoginEnabled(true);
+        config.setAnonymousLoginEnabled(writes.anonymousRead());
+        // Failed logins wait as the LoginThrottle says (DfsUserManager), not MINA's fixed delay.
+        config.setLoginFailureDelay(0);
         // ConnectionLimitFtplet enforces the limit at connect; MINA's login limits only must not be lower.
         config.setMaxAnonymousLogins(options.maxConnections());
         config.setMaxLogins(options.maxConnections());
@@ -117,10 +150,11 @@ public final class DfsFtpServer implements AutoCloseable {
     }
 
     /** In this order: the connection count must see every connection, the idle reset every command. */
-    private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections) {
+    private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections,
+                                               FtpWrites writes) {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("connectionLimit", connections);
-        ftplets.put("readOnly", new ReadOnlyFtplet());
+        ftplets.put("siteWrites", new SiteWritesFtplet(writes.writable()));
         ftplets.put("activeModeGuard", new ActiveModeGuardFtplet());
         ftplets.put("pathGuard", new PathGuardFtplet());
         ftplets.put("transferIdle", new TransferIdleFtplet(options.idleTimeoutSeconds()));

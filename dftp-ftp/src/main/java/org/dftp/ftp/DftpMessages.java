@@ -8,21 +8,33 @@ import org.apache.ftpserver.message.MessageResourceFactory;
 
 /**
  * MINA's reply texts with dftp's own where they matter: a welcome banner naming dftp and the node, and a
- * {@code FEAT} list that advertises only what this server does (MINA's default lists TLS, MODE Z and
- * MFMT, which a read-only server without TLS does not offer).
+ * {@code FEAT} list that advertises only what this server does (MINA's default lists TLS and MODE Z, which
+ * a server without TLS does not offer, and MFMT, which a read-only one does not).
  */
 final class DftpMessages implements MessageResource {
-    private static final String FEAT = "Extensions supported\n"
+    private static final String FEAT_READ_ONLY = "Extensions supported\n"
             + " EPRT\n EPSV\n MDTM\n MLST Size*;Modify*;Type*;Perm;\n PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\n"
             + "End";
+    private static final String FEAT_WRITABLE = "Extensions supported\n"
+            + " EPRT\n EPSV\n MDTM\n MFMT\n MLST Size*;Modify*;Type*;Perm;\n PASV\n REST STREAM\n SIZE\n TVFS\n"
+            + " UTF8\nEnd";
 
     private final MessageResource mina = new MessageResourceFactory().createMessageResource();
     private final Map<String, String> own = new HashMap<>();
 
     DftpMessages(String nodeName) {
-        own.put("220", "dftp FTP server on node " + printable(nodeName)
-                + " ready: the whole DFS, read-only, log in as anonymous");
-        own.put("211.FEAT", FEAT);
+        this(nodeName, false, true);
+    }
+
+    /**
+     * @param writable whether the server takes writes
+     * @param anonymousRead whether anonymous logins are on
+     */
+    DftpMessages(String nodeName, boolean writable, boolean anonymousRead) {
+        String login = writable ? (anonymousRead ? "log in as anonymous to read, as your dftp user to write"
+                : "log in as your dftp user") : (anonymousRead ? "read-only, log in as anonymous" : "read-only, log in as your dftp user");
+        own.put("220", "dftp FTP server on node " + printable(nodeName) + " ready: the whole DFS, " + login);
+        own.put("211.FEAT", writable ? FEAT_WRITABLE : FEAT_READ_ONLY);
     }
 
     /** A node name goes into a reply line: nothing in it may end the line early. */

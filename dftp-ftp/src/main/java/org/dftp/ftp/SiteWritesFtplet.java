@@ -11,37 +11,50 @@ import org.apache.ftpserver.ftplet.FtpSession;
 import org.apache.ftpserver.ftplet.FtpletResult;
 
 /**
- * Refuses every command that would change the DFS with {@code 550} and a message that says why, before
- * MINA looks at its argument. The file system refuses writes too; this gives the client the reason.
+ * Refuses the writes dftp does not do with {@code 550} and a message that says why, before MINA looks at
+ * them: {@code SITE} subcommands that other servers implement as writes ({@code SITE CHMOD},
+ * {@code SITE UTIME}...) and the other {@code MFxx} commands. Permissions and owners are the owner's disk's,
+ * and the one time a client sets is the modification time, with {@code MFMT}. On a read-only server the
+ * reason is that it is read-only, as for every other write.
  */
-final class ReadOnlyFtplet extends DefaultFtplet {
-    private static final Set<String> WRITES = Set.of(
-            "STOR", "STOU", "APPE", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO", "MFMT", "MFCT", "MFF");
+final class SiteWritesFtplet extends DefaultFtplet {
+    /** Commands of draft-somers-ftp-mfxx other than {@code MFMT}. */
+    private static final Set<String> OTHER_MFXX = Set.of("MFCT", "MFF");
     /** {@code SITE} subcommands that other servers implement as writes. */
     private static final Set<String> SITE_WRITES = Set.of(
             "CHMOD", "CHOWN", "CHGRP", "UTIME", "SYMLINK", "MKDIR", "RMDIR", "COPY", "CPFR", "CPTO");
-    private static final Set<String> UPLOADS = Set.of("STOR", "STOU", "APPE");
+
+    private final boolean writable;
+
+    /** @param writable whether the server takes writes at all */
+    SiteWritesFtplet(boolean writable) {
+        this.writable = writable;
+    }
 
     @Override
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) throws FtpException {
         String command = request.getCommand().toUpperCase(Locale.ROOT);
-        if (!WRITES.contains(command) && !(command.equals("SITE") && isSiteWrite(request.getArgument()))) {
+        String sub = command.equals("SITE") ? subcommand(request.getArgument()) : null;
+        if (!OTHER_MFXX.contains(command) && (sub == null || !SITE_WRITES.contains(sub))) {
             return FtpletResult.DEFAULT;
         }
-        if (UPLOADS.contains(command)) {
-            session.getDataConnection().closeDataConnection(); // the passive socket the client opened for it
-        }
-        session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN,
-                command + " refused: this dftp server is read-only."));
+        String what = sub == null ? command : "SITE " + sub;
+        String why = !writable ? "this dftp server is read-only" : switch (sub == null ? command : sub) {
+            case "UTIME", "MFCT", "MFF" -> "dftp sets modification times only, with MFMT";
+            case "CHMOD", "CHOWN", "CHGRP" -> "permissions and owners are those of the disk of the node that keeps the file";
+            case "MKDIR", "RMDIR" -> "use MKD and RMD";
+            default -> "dftp does not copy or link files over FTP";
+        };
+        session.write(new DefaultFtpReply(FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN, what + " refused: " + why + "."));
         return FtpletResult.SKIP;
     }
 
-    private static boolean isSiteWrite(String argument) {
+    private static String subcommand(String argument) {
         if (argument == null) {
-            return false;
+            return null;
         }
         String sub = argument.trim();
         int space = sub.indexOf(' ');
-        return SITE_WRITES.contains((space < 0 ? sub : sub.substring(0, space)).toUpperCase(Locale.ROOT));
+        return (space < 0 ? sub : sub.substring(0, space)).toUpperCase(Locale.ROOT);
     }
 }

@@ -28,6 +28,17 @@ final class FtpTestServer implements AutoCloseable {
         server.start();
     }
 
+    FtpTestServer(TestDfs dfs, FtpOptions options, FtpWrites writes) throws IOException {
+        this.dfs = dfs;
+        this.server = new DfsFtpServer(options, dfs.snapshots(), dfs.localRoot, dfs.remote, writes);
+        server.start();
+    }
+
+    /** A server that takes writes as {@code writes} says. */
+    static FtpTestServer start(TestDfs dfs, FtpWrites writes) throws IOException {
+        return new FtpTestServer(dfs, options(8, Duration.ofMinutes(1)), writes);
+    }
+
     /** Options for a test server: loopback, any port, the given limits. */
     static FtpOptions options(int maxConnections, Duration idleTimeout) {
         return FtpOptions.defaults(TestDfs.NODE).withListen("127.0.0.1", 0).withLimits(maxConnections, idleTimeout);
@@ -57,6 +68,14 @@ final class FtpTestServer implements AutoCloseable {
     FTPClient login() throws IOException {
         FTPClient client = connect();
         assertTrue(client.login("anonymous", "test@example.com"), client.getReplyString());
+        assertTrue(client.setFileType(FTP.BINARY_FILE_TYPE), client.getReplyString());
+        return client;
+    }
+
+    /** A client logged in as {@code user}, binary mode. */
+    FTPClient login(String user, String password) throws IOException {
+        FTPClient client = connect();
+        assertTrue(client.login(user, password), client.getReplyString());
         assertTrue(client.setFileType(FTP.BINARY_FILE_TYPE), client.getReplyString());
         return client;
     }

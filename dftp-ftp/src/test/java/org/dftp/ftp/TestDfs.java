@@ -10,9 +10,11 @@ import java.util.Random;
 import java.util.function.Supplier;
 import org.dftp.core.DfsPath;
 import org.dftp.core.local.LocalRoot;
+import org.dftp.core.local.LocalScanner;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.tree.Offer;
+import org.dftp.core.write.LocalWrites;
 
 /**
  * A small cluster for tests: node {@value #NODE} with its files on disk under a temporary directory,
@@ -103,6 +105,20 @@ final class TestDfs {
     /** The latest tree, as a running node's store hands it out. */
     Supplier<DfsTree> snapshots() {
         return () -> tree;
+    }
+
+    /**
+     * Writes to this node's disk that settle into this tree as a node's store would: each change rescans the
+     * local tree and makes it this node's offers (with the disk's times, not {@link #MTIME}).
+     */
+    LocalWrites writes() {
+        return new LocalWrites(localRoot, changed -> rescan());
+    }
+
+    /** This node's offers replaced by what its disk holds now. */
+    synchronized void rescan() {
+        DfsTree own = new LocalScanner(localRoot, NODE).scan(System.currentTimeMillis() / 1000).tree();
+        tree = tree.replaceOwner(NODE, own);
     }
 
     DfsFileSystemFactory fileSystem() {

@@ -30,12 +30,18 @@ final class WriteReplies {
     /** The FTP reply code of a failed write. */
     static int code(IOException e) {
         if (e instanceof WriteException w) {
-            return switch (w.kind()) {
-                case FORBIDDEN, NOT_FOUND, CONFLICT, WRONG_TYPE, EXISTS -> FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN;
-                case BAD_NAME -> FtpReply.REPLY_553_REQUESTED_ACTION_NOT_TAKEN_FILE_NAME_NOT_ALLOWED;
-                case TOO_LARGE, NO_SPACE -> FtpReply.REPLY_552_REQUESTED_FILE_ACTION_ABORTED_EXCEEDED_STORAGE;
-                case IO -> FtpReply.REPLY_451_REQUESTED_ACTION_ABORTED;
-            };
+            switch (w.kind()) {
+                case BAD_NAME:
+                    return FtpReply.REPLY_553_REQUESTED_ACTION_NOT_TAKEN_FILE_NAME_NOT_ALLOWED;
+                case TOO_LARGE:
+                case NO_SPACE:
+                    return FtpReply.REPLY_552_REQUESTED_FILE_ACTION_ABORTED_EXCEEDED_STORAGE;
+                case IO:
+                    return FtpReply.REPLY_451_REQUESTED_ACTION_ABORTED;
+                default:
+                    // FORBIDDEN, NOT_FOUND, CONFLICT, WRONG_TYPE, EXISTS, and any refusal a later kind names
+                    return FtpReply.REPLY_550_REQUESTED_ACTION_NOT_TAKEN;
+            }
         }
         return FtpReply.REPLY_451_REQUESTED_ACTION_ABORTED;
     }

@@ -29,12 +29,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * lftp, as users upload with it: {@code mirror -R} of a tree with nested directories and odd names lands
- * byte for byte with its times, and {@code put -c} resumes a partial upload. Skipped where lftp is not
- * installed.
+ * The clients users upload with: lftp's {@code mirror -R} of a tree with nested directories and odd names
+ * lands byte for byte with its times, lftp's {@code put -c} resumes a partial upload, curl uploads and
+ * resumes. Each test is skipped where its client is not installed.
  */
 @Timeout(120)
-class LftpWritesTest {
+class RealClientWritesTest {
     @TempDir
     Path dir;
     @TempDir
@@ -47,7 +47,6 @@ class LftpWritesTest {
 
     @BeforeEach
     void start() throws IOException {
-        assumeTrue(installed("lftp"), "lftp is not installed");
         dfs = new TestDfs(dir).local("existing/old.txt", TestDfs.text("old"));
         dfs.rescan();
         FtpWrites writes = new FtpWrites(dfs.writes(), null,
@@ -65,6 +64,7 @@ class LftpWritesTest {
 
     @Test
     void mirrorReverseUploadsATreeByteForByte() throws Exception {
+        assumeTrue(installed("lftp"), "lftp is not installed");
         write("top.bin", TestDfs.random(400_000, 41));
         write("a/b/c/deep.txt", TestDfs.text("deep"));
         write("with space/file name.txt", TestDfs.text("spaces"));
@@ -98,6 +98,7 @@ class LftpWritesTest {
 
     @Test
     void putContinuesAPartialUpload() throws Exception {
+        assumeTrue(installed("lftp"), "lftp is not installed");
         byte[] whole = TestDfs.random(700_000, 42);
         Path local = src.resolve("big.bin");
         Files.write(local, whole);
@@ -113,6 +114,7 @@ class LftpWritesTest {
 
     @Test
     void putOverAnExistingFileReplacesIt() throws Exception {
+        assumeTrue(installed("lftp"), "lftp is not installed");
         Path local = src.resolve("old.txt");
         Files.writeString(local, "replaced");
         lftp("put " + quoted(local.toString()) + " -o /existing/old.txt");
@@ -121,11 +123,30 @@ class LftpWritesTest {
 
     @Test
     void lftpFileCommandsWork() throws Exception {
+        assumeTrue(installed("lftp"), "lftp is not installed");
         lftp("mkdir -p /made/deeper; mv /existing/old.txt /made/deeper/moved.txt; rmdir /existing");
         assertEquals("old", Files.readString(dir.resolve("made/deeper/moved.txt")));
         assertTrue(Files.notExists(dir.resolve("existing")));
         lftp("rm /made/deeper/moved.txt; rmdir /made/deeper");
         assertTrue(Files.notExists(dir.resolve("made/deeper")));
+    }
+
+    @Test
+    void curlUploadsAndResumes() throws Exception {
+        assumeTrue(installed("curl"), "curl is not installed");
+        byte[] whole = TestDfs.random(500_000, 43);
+        Path local = src.resolve("curl.bin");
+        Files.write(local, whole);
+        run("curl", "-sS", "--max-time", "20", "--user", "writer:w-secret", "-T", local.toString(),
+                url + "/existing/");
+        assertArrayEquals(whole, Files.readAllBytes(dir.resolve("existing/curl.bin")));
+
+        Files.write(dir.resolve("existing/part.bin"), Arrays.copyOf(whole, 123_456));
+        dfs.rescan();
+        run("curl", "-sS", "--max-time", "20", "--user", "writer:w-secret", "-C", "-", "-T", local.toString(),
+                url + "/existing/part.bin");
+        assertArrayEquals(whole, Files.readAllBytes(dir.resolve("existing/part.bin")));
+        assertEquals(List.of(), leftovers());
     }
 
     private void write(String path, byte[] content) throws IOException {
@@ -141,15 +162,18 @@ class LftpWritesTest {
     }
 
     private String lftp(String commands) throws IOException, InterruptedException {
-        String script = "set net:max-retries 1; set net:timeout 10; set cmd:fail-exit yes; "
-                + "open -u writer,w-secret " + url + "; " + commands;
-        Process p = new ProcessBuilder("lftp", "-c", script).redirectErrorStream(true).start();
+        return run("lftp", "-c", "set net:max-retries 1; set net:timeout 10; set cmd:fail-exit yes; "
+                + "open -u writer,w-secret " + url + "; " + commands);
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         boolean done = p.waitFor(60, TimeUnit.SECONDS);
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!done) {
             p.destroyForcibly();
         }
-        assertTrue(done && p.exitValue() == 0, "lftp " + commands + " failed: " + output);
+        assertTrue(done && p.exitValue() == 0, String.join(" ", command) + " failed: " + output);
         return output;
     }
 

@@ -14,6 +14,17 @@ import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.local.LocalSync;
+import org.dftp.core.auth.LoginThrottle;
+import org.dftp.core.auth.Users;
+import org.dftp.core.write.LocalWrites;
+import org.dftp.netty.dav.DavContext;
+import org.dftp.netty.dav.DavHandler;
+import org.dftp.netty.http.Access;
+import org.dftp.ftp.FtpWrites;
+import org.dftp.netty.proxy.PeerWrites;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.concurrent.ExecutorService;
 import org.dftp.core.tree.Change;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
@@ -53,6 +64,11 @@ public final class DftpNode implements AutoCloseable {
     private DfsFtpServer ftp;
     private volatile ClusterServices cluster;
     private LocalSync local;
+    private Users users;
+    private LocalWrites writes;
+    private final LoginThrottle throttle = new LoginThrottle();
+    /** Threads that write uploads to disk: the disk, not the CPU, is what they wait for. */
+    private static final int WRITE_THREADS = 4;
 
     private DftpNode(NodeConfig config, DfsStore store, LocalRoot localRoot) {
         this.config = config;
@@ -140,7 +156,7 @@ public final class DftpNode implements AutoCloseable {
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
         RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
-                proxy, metrics);
+                proxy, metrics, access(addresses), dav());
         http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
         started.add(http);
         log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
@@ -152,10 +168,39 @@ public final class DftpNode implements AutoCloseable {
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
                     config.ftpIdleTimeout());
             PeerFileStreams streams = new PeerFileStreams(addresses);
-            ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open);
+            NodeConfig.Writes w = config.writes();
+            FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
+                    users.isEmpty() ? null : new PeerWrites(addresses), users, throttle, w.anonymousRead(),
+                    w.maxUploadSize());
+            ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites);
             ftp.start();
             started.add(ftp);
         }
+    }
+
+    /**
+     * The users, read once here (a bad users file stops the start with its line named) and again whenever
+     * it changes. Passwords are checked on threads of their own: each check is a tenth of a second of PBKDF2.
+     */
+    private Access access(PeerAddresses addresses) throws IOException {
+        NodeConfig.Writes w = config.writes();
+        users = w.usersFile() == null ? Users.none() : Users.load(w.usersFile());
+        ExecutorService verifier = Executors.newFixedThreadPool(2, daemon("dftp-auth"));
+        started.add(verifier::shutdownNow);
+        return new Access(users, w.anonymousRead(), throttle, addresses::isPeer, verifier);
+    }
+
+    /** WebDAV over this node's disk: disk work on a few threads of its own, never on an event loop. */
+    private DavHandler dav() {
+        EventExecutorGroup io = new DefaultEventExecutorGroup(WRITE_THREADS, daemon("dftp-write"));
+        started.add(() -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+        writes = new LocalWrites(localRoot, local);
+        DavContext dav = new DavContext(writes, null, config.writes().maxUploadSize(), io);
+        return new DavHandler(() -> store.snapshot().tree(), config.nodeName(), dav, !users.isEmpty());
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(name, true);
     }
 
     private static String shown(HostPort flag, int actualPort) {

@@ -88,6 +88,21 @@ public final class Main implements Callable<Integer> {
             description = "missed pings in a row after which a peer is removed (default ${DEFAULT-VALUE})")
     int pingFailures;
 
+    @Option(names = {"-users", "--users"}, paramLabel = "file",
+            description = "users file, one `name:hash:read|write[:path-prefix]` a line (hashes from `dftp hash-password`);"
+                    + " without it the server is read-only")
+    String usersFile;
+
+    @Option(names = {"-anonymous-read", "--anonymous-read"}, paramLabel = "bool", arity = "0..1",
+            defaultValue = "true", fallbackValue = "true",
+            description = "let callers without credentials read (default ${DEFAULT-VALUE})")
+    boolean anonymousRead;
+
+    @Option(names = {"-max-upload-size", "--max-upload-size"}, paramLabel = "size", defaultValue = "0",
+            description = "largest file a client may write, in bytes or with k, M, G, T; 0 for no limit "
+                    + "(default ${DEFAULT-VALUE})")
+    String maxUploadSize;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -118,6 +133,9 @@ public final class Main implements Callable<Integer> {
      * of {@code --help} goes to {@code err} as well, where Go's flag package writes it.
      */
     static int run(String[] args, PrintWriter err) {
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            return HashPassword.run(System.in, System.out, System.err);
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(err);
         cli.setErr(err);
@@ -187,7 +205,46 @@ public final class Main implements Callable<Integer> {
                 duration("-ftp-idle-timeout", ftpIdleTimeout),
                 duration("-full-update-interval", fullUpdateInterval),
                 duration("-ping-interval", pingInterval),
-                pingFailures);
+                pingFailures,
+                new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)));
+    }
+
+    private Path users() {
+        if (usersFile == null || usersFile.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(usersFile);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException("-users " + usersFile + " is not a readable file");
+        }
+        return p;
+    }
+
+    /** A byte count: digits, then perhaps one of k, M, G, T (powers of 1024, as nginx reads sizes). */
+    static long size(String flag, String value) {
+        String v = value.trim();
+        long unit = 1;
+        if (!v.isEmpty()) {
+            switch (Character.toLowerCase(v.charAt(v.length() - 1))) {
+                case 'k' -> unit = 1L << 10;
+                case 'm' -> unit = 1L << 20;
+                case 'g' -> unit = 1L << 30;
+                case 't' -> unit = 1L << 40;
+                default -> unit = 1;
+            }
+            if (unit > 1) {
+                v = v.substring(0, v.length() - 1);
+            }
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0 || n > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + ": `" + value + "` is not a size such as 1048576, 512k or 10G");
+        }
     }
 
     private static HostPort address(String flag, String value) {

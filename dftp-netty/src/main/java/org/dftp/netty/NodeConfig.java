@@ -23,6 +23,7 @@ import org.dftp.core.DfsPath;
  * @param fullUpdateInterval how often every peer gets a full update
  * @param pingInterval how often every peer is pinged
  * @param pingFailures missed pings in a row after which a peer is removed
+ * @param writes who may write and how much ({@link Writes#READ_ONLY} without {@code -users})
  */
 public record NodeConfig(
         String nodeName,
@@ -39,37 +40,65 @@ public record NodeConfig(
         Duration ftpIdleTimeout,
         Duration fullUpdateInterval,
         Duration pingInterval,
-        int pingFailures) {
+        int pingFailures,
+        Writes writes) {
+
+    /**
+     * The write flags.
+     *
+     * @param usersFile the users file of {@code -users}, or null: nobody may write
+     * @param anonymousRead whether callers without credentials may read ({@code -anonymous-read})
+     * @param maxUploadSize the largest file a client may write, in bytes; 0 for no limit
+     */
+    public record Writes(Path usersFile, boolean anonymousRead, long maxUploadSize) {
+        public static final Writes READ_ONLY = new Writes(null, true, 0);
+
+        public Writes {
+            if (maxUploadSize < 0) {
+                throw new IllegalArgumentException("the upload limit cannot be negative");
+            }
+        }
+    }
+
+    public NodeConfig {
+        java.util.Objects.requireNonNull(writes, "writes");
+    }
 
     /** A node with the defaults of PROTOCOL.md on the given ports; convenient for tests. */
     public static NodeConfig defaults(String nodeName, Path dfsRoot) {
         return new NodeConfig(nodeName, "dftp", dfsRoot, DfsPath.ROOT,
                 HostPort.parse(":7040"), HostPort.parse(":7041"), HostPort.parse(":2121"),
                 HostPort.parse("224.0.0.9:7041"), null, null, 64, Duration.ofMinutes(5),
-                Duration.ofHours(1), Duration.ofSeconds(10), 3);
+                Duration.ofHours(1), Duration.ofSeconds(10), 3, Writes.READ_ONLY);
     }
 
     public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures);
+                pingInterval, pingFailures, writes);
     }
 
     public NodeConfig withMulticast(HostPort group) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures);
+                pingInterval, pingFailures, writes);
     }
 
     public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingEvery, missedPings);
+                fullUpdateInterval, pingEvery, missedPings, writes);
+    }
+
+    public NodeConfig withWrites(Writes w) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingInterval, pingFailures, w);
     }
 
     public NodeConfig withFullUpdateInterval(Duration every) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
-                pingInterval, pingFailures);
+                pingInterval, pingFailures, writes);
     }
 }

@@ -32,6 +32,8 @@ public final class WriteException extends IOException {
         FORBIDDEN,
         /** A name the DFS cannot carry, or one reserved for uploads in progress (400). */
         BAD_NAME,
+        /** A copy or move whose two ends are on different nodes' disks (502). */
+        CROSS_NODE,
         /** Anything else the disk said (500). */
         IO
     }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -14,6 +13,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -26,6 +26,9 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -36,6 +39,9 @@ import org.dftp.core.local.LocalFile;
 import org.dftp.core.tree.DfsNode;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.tree.Offer;
+import org.dftp.core.auth.LoginThrottle;
+import org.dftp.core.auth.User;
+import org.dftp.netty.dav.DavHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +63,14 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     private static final long MAX_SKIPPED_BODY = 64 * 1024;
 
     private final DfsHttpContext context;
-    private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
+    /** Messages that arrived while a response was in flight: requests and their bodies, in order. */
+    private final ArrayDeque<HttpObject> waiting = new ArrayDeque<>();
     private boolean busy;
+    /** Takes the body of the request being handled, until its last piece; null when there is none. */
+    private RequestBody body;
+    /** Set while a request is dispatched: a response that ends at once must not re-enter {@link #resume}. */
+    private boolean dispatching;
+    private boolean resumeWhenDispatched;
 
     public DfsHttpHandler(DfsHttpContext context) {
         this.context = context;
@@ -66,39 +78,152 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req) {
-            if (busy) {
-                waiting.add(req);
-                ctx.channel().config().setAutoRead(false);
-            } else {
-                handle(ctx, req);
-            }
-        }
-        // Request bodies are not used by GET and HEAD, the only methods served here.
-        if (msg instanceof HttpContent) {
+        if (body != null && msg instanceof HttpContent piece && waiting.isEmpty()) {
+            toBody(piece);
+        } else if (busy && msg instanceof HttpObject o) {
+            waiting.add(o);
+            ctx.channel().config().setAutoRead(false);
+        } else if (msg instanceof HttpRequest req) {
+            handle(ctx, req);
+        } else {
+            // The body of a request answered without it (GET, HEAD, a refusal).
             ReferenceCountUtil.release(msg);
         }
     }
 
+    private void toBody(HttpContent piece) {
+        RequestBody b = body;
+        if (piece instanceof LastHttpContent) {
+            body = null;
+        }
+        b.content(piece);
+    }
+
     private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+        dispatch(ctx, () -> authenticate(ctx, req), req);
+    }
+
+    /** Runs {@code step} for {@code req}; then feeds the body pieces that queued meanwhile, and resumes if it ended. */
+    private void dispatch(ChannelHandlerContext ctx, Runnable step, HttpRequest req) {
+        dispatching = true;
         try {
-            route(ctx, req);
+            step.run();
         } catch (RuntimeException e) {
             log.warn("HTTP: {} {} failed: {}", req.method(), req.uri(), e.toString());
             HttpResponses.sendText(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n")
                     .addListener(ChannelFutureListener.CLOSE);
+        } finally {
+            dispatching = false;
+        }
+        // Pieces of this request's body that queued while its user was being checked.
+        while (body != null && waiting.peek() instanceof HttpContent piece) {
+            waiting.poll();
+            toBody(piece);
+        }
+        if (resumeWhenDispatched) {
+            resumeWhenDispatched = false;
+            resume(ctx);
         }
     }
 
-    private void route(ChannelHandlerContext ctx, HttpRequest req) {
-        DecoderResult decoded = req.decoderResult();
-        if (decoded.isFailure()) {
-            rejectMalformed(ctx, req, decoded.cause());
+    /**
+     * Finds out who sends {@code req}: a user a peer vouches for, Basic credentials (checked from the cache,
+     * or on the verifier's thread while this connection waits), or nobody. Wrong credentials are answered
+     * {@code 401} after the address's growing delay.
+     */
+    private void authenticate(ChannelHandlerContext ctx, HttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            rejectMalformed(ctx, req, req.decoderResult().cause());
             return;
         }
-        if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
+        Access access = context.access();
+        InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        User user = access.vouched(req, from);
+        if (user != null) {
+            route(ctx, req, user);
+            return;
+        }
+        Access.Credentials creds;
+        try {
+            creds = Access.credentials(req);
+        } catch (Access.BadCredentials e) {
+            unauthorized(ctx, req, e.getMessage());
+            return;
+        }
+        if (creds == null) {
+            route(ctx, req, User.ANONYMOUS);
+            return;
+        }
+        user = access.users().authenticateCached(creds.name(), creds.password());
+        if (user != null) {
+            route(ctx, req, user);
+            return;
+        }
+        busy = true;
+        ctx.channel().config().setAutoRead(false);
+        access.verifier().execute(() -> {
+            User u = access.users().authenticate(creds.name(), creds.password());
+            ctx.executor().execute(() -> authenticated(ctx, req, u, from));
+        });
+    }
+
+    private void authenticated(ChannelHandlerContext ctx, HttpRequest req, User user, InetAddress from) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        LoginThrottle throttle = context.access().throttle();
+        if (user == null) {
+            long delay = 0;
+            if (from != null) {
+                throttle.failed(from);
+                delay = throttle.delayMillis(from);
+            }
+            log.info("HTTP: wrong credentials from {}", from == null ? "?" : from.getHostAddress());
+            ctx.executor().schedule(() -> {
+                unauthorized(ctx, req, "wrong user name or password");
+                resume(ctx);
+            }, delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (from != null) {
+            throttle.succeeded(from);
+        }
+        busy = false;
+        dispatch(ctx, () -> route(ctx, req, user), req);
+        if (!busy) {
+            resume(ctx);
+        } else if (body != null && waiting.isEmpty()) {
+            // Reading stopped while the password was checked; the body is wanted now.
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        }
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, HttpRequest req, String why) {
+        FullHttpResponse res = text(HttpResponseStatus.UNAUTHORIZED, why + "\n");
+        res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"dftp\", charset=\"UTF-8\"");
+        if (bodyNotWorthReading(req)) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        HttpResponses.sendFull(ctx, req, res);
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest req, User user) {
+        String method = req.method().name();
+        boolean reads = !DavHandler.writes(method);
+        if (reads && user == User.ANONYMOUS && !context.access().anonymousRead()) {
+            unauthorized(ctx, req, "this server needs a user name and password");
+            return;
+        }
+        DavHandler dav = context.dav();
+        if (dav != null && method.equals("OPTIONS")) {
+            HttpResponses.sendFull(ctx, req, DavHandler.options());
+            return;
+        }
+        boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
+        if (!get && (dav == null || !DavHandler.handles(method))) {
             FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
-            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            res.headers().set(HttpHeaderNames.ALLOW, dav == null ? "GET, HEAD" : "GET, HEAD, " + DavHandler.ALLOW);
             if (bodyNotWorthReading(req)) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
@@ -107,7 +232,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         QueryStringDecoder uri = new QueryStringDecoder(RequestTarget.ascii(RequestTarget.originForm(req.uri())));
         String raw = uri.rawPath();
-        if (raw.equals("/")) {
+        if (!get) {
+            dav(ctx, req, uri, raw, user);
+        } else if (raw.equals("/")) {
             greeting(ctx, req);
         } else if (raw.equals(FS)) {
             redirect(ctx, req, FS + "/" + query(uri));
@@ -117,6 +244,49 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             find(ctx, req, uri);
         } else {
             HttpResponses.sendText(ctx, req, HttpResponseStatus.NOT_FOUND, "`" + UrlPaths.escape(raw) + "` not found\n");
+        }
+    }
+
+    private void dav(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw, User user) {
+        if (!raw.startsWith(FS + "/") && !raw.equals(FS)) {
+            FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "WebDAV is served on /fs/ only\n");
+            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, OPTIONS");
+            if (bodyNotWorthReading(req)) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            HttpResponses.sendFull(ctx, req, res);
+            return;
+        }
+        DfsPath path;
+        int hops;
+        try {
+            if (req.uri().indexOf('#') >= 0) {
+                // A fragment is no part of a request target (RFC 9110 7.1): deleting what precedes it is unsafe.
+                throw new IllegalArgumentException("a request target has no fragment");
+            }
+            path = DfsPath.fromUri(raw.substring(FS.length()));
+            hops = hops(uri.parameters());
+        } catch (IllegalArgumentException e) {
+            FullHttpResponse res = text(HttpResponseStatus.BAD_REQUEST, "bad request: " + e.getMessage() + "\n");
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpResponses.sendFull(ctx, req, res);
+            return;
+        }
+        busy = true;
+        body = context.dav().start(ctx, req, path, hops, user, () -> resume(ctx));
+    }
+
+    /** The request's {@code redirN}: how many nodes it went through. */
+    private static int hops(Map<String, List<String>> q) {
+        try {
+            String redirN = param(q, "redirN");
+            int hops = redirN == null ? 0 : Integer.parseInt(redirN);
+            if (hops < 0 || hops > MAX_HOPS_PARAM) {
+                throw new NumberFormatException();
+            }
+            return hops;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("redirN must be a small number");
         }
     }
 
@@ -187,13 +357,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         String owner = node.owner();
         int hops;
         try {
-            String redirN = param(q, "redirN");
-            hops = redirN == null ? 0 : Integer.parseInt(redirN);
-            if (hops < 0 || hops > MAX_HOPS_PARAM) {
-                throw new NumberFormatException();
-            }
-        } catch (NumberFormatException e) {
-            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, "redirN must be a small number\n");
+            hops = hops(q);
+        } catch (IllegalArgumentException e) {
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
             return;
         }
         // A peer that forwards a request here believes we own the path. If we offer it at all, our copy is
@@ -329,17 +495,46 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    /** A proxied response ended: answer the requests that queued up behind it, then read again. */
+    /** A response that held the connection ended: answer the messages that queued up behind it, then read again. */
     private void resume(ChannelHandlerContext ctx) {
+        if (dispatching) {
+            resumeWhenDispatched = true;
+            return;
+        }
         busy = false;
         while (!busy && !waiting.isEmpty() && ctx.channel().isActive()) {
-            handle(ctx, waiting.poll());
+            HttpObject next = waiting.poll();
+            if (next instanceof HttpRequest req) {
+                handle(ctx, req);
+            } else if (body != null && next instanceof HttpContent piece) {
+                toBody(piece);
+            } else {
+                ReferenceCountUtil.release(next);
+            }
         }
         if (!busy) {
-            waiting.clear();
+            releaseWaiting();
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
+    }
+
+    private void releaseWaiting() {
+        HttpObject o;
+        while ((o = waiting.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (body != null) {
+            RequestBody b = body;
+            body = null;
+            b.abort();
+        }
+        releaseWaiting();
+        super.channelInactive(ctx);
     }
 
     @Override

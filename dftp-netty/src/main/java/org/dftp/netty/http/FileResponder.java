@@ -188,8 +188,7 @@ final class FileResponder {
         res.headers().set(HttpHeaderNames.LAST_MODIFIED, HttpDates.of(mtime));
     }
 
-    /** A strong validator from size and modification time, as nginx makes them. */
     static String etag(long size, long mtime) {
-        return "\"" + Long.toHexString(mtime) + "-" + Long.toHexString(size) + "\"";
+        return ETags.of(size, mtime);
     }
 }

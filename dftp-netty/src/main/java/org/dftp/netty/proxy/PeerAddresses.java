@@ -32,4 +32,30 @@ public final class PeerAddresses {
             return null;
         }
     }
+
+    /**
+     * Whether {@code address} is one of a peer's, as the cluster state lists them (management and public
+     * addresses); a loopback address counts when a peer is on this machine. Literal comparison only: no
+     * name is resolved on an event loop.
+     */
+    public boolean isPeer(java.net.InetAddress address) {
+        String ip = address.getHostAddress();
+        for (NodeInfo peer : state.get().peers().values()) {
+            for (String a : new String[] {peer.mgmtAddr(), peer.publicAddr()}) {
+                if (a == null) {
+                    continue;
+                }
+                try {
+                    String host = HostPort.parse(a).host();
+                    if (host.equals(ip) || address.isLoopbackAddress()
+                            && (host.isEmpty() || host.equals("localhost") || host.startsWith("127."))) {
+                        return true;
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not an address: not this one
+                }
+            }
+        }
+        return false;
+    }
 }

@@ -1,0 +1,17 @@
+package org.dftp.netty.dav;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpRequest;
+import org.dftp.core.auth.User;
+import org.dftp.netty.http.RequestBody;
+
+/** Relays a write to the node that owns its place, streaming both ways. */
+@FunctionalInterface
+public interface WriteForwarder {
+    /**
+     * Sends {@code req} to {@code owner} with the caller vouched for as {@code user}; its body follows
+     * through the returned {@link RequestBody}, the owner's answer goes back to the client, then
+     * {@code done} runs on the channel's event loop.
+     */
+    RequestBody forward(ChannelHandlerContext ctx, HttpRequest req, String owner, User user, Runnable done);
+}

@@ -1,0 +1,116 @@
+package org.dftp.netty.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import org.dftp.core.auth.LoginThrottle;
+import org.dftp.core.auth.User;
+import org.dftp.core.auth.Users;
+
+/**
+ * Who may do what over HTTP: the users file (HTTP Basic), whether anonymous callers may read, the delay
+ * against guessing, and which addresses are peers whose {@value #VOUCHED_USER} header is believed.
+ *
+ * <p>A peer that forwards a write to the owner vouches for the caller it authenticated by naming it in
+ * {@value #VOUCHED_USER}; the owner takes the user's rights from its own users file. Until the cluster
+ * signs its requests, the header is believed from any address of a node in the cluster state and from
+ * nowhere else (docs/WRITES.md).
+ */
+public final class Access {
+    public static final String VOUCHED_USER = "X-Dftp-User";
+
+    /** Anonymous reads, no users: a read-only server, as a node without {@code -users}. */
+    public static final Access READ_ONLY = new Access(Users.none(), true, new LoginThrottle(), a -> false, Runnable::run);
+
+    private final Users users;
+    private final boolean anonymousRead;
+    private final LoginThrottle throttle;
+    private final Predicate<InetAddress> peers;
+    private final Executor verifier;
+
+    /**
+     * @param peers whether an address is a peer node's, whose vouching is believed
+     * @param verifier runs the password checks (a tenth of a second of PBKDF2 each), never an event loop
+     */
+    public Access(Users users, boolean anonymousRead, LoginThrottle throttle, Predicate<InetAddress> peers,
+                  Executor verifier) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.anonymousRead = anonymousRead;
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.peers = Objects.requireNonNull(peers, "peers");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+    }
+
+    Executor verifier() {
+        return verifier;
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public boolean anonymousRead() {
+        return anonymousRead;
+    }
+
+    public LoginThrottle throttle() {
+        return throttle;
+    }
+
+    /** Whether anyone may write: a users file names someone. */
+    public boolean anyUsers() {
+        return !users.isEmpty();
+    }
+
+    /** The user a peer at {@code from} vouches for in {@code req}, or null when it does not or is no peer. */
+    User vouched(HttpRequest req, InetAddress from) {
+        String name = req.headers().get(VOUCHED_USER);
+        if (name == null || from == null || !peers.test(from)) {
+            return null;
+        }
+        return users.find(name);
+    }
+
+    /** A name and password from an {@code Authorization: Basic} header. */
+    record Credentials(String name, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + name + "]"; // never the password
+        }
+    }
+
+    /** Thrown for an {@code Authorization} header that is not Basic or not decodable. */
+    static final class BadCredentials extends Exception {
+        BadCredentials(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The request's Basic credentials, or null when it sends none. */
+    static Credentials credentials(HttpRequest req) throws BadCredentials {
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (h == null) {
+            return null;
+        }
+        h = h.trim();
+        if (!h.regionMatches(true, 0, "Basic ", 0, 6)) {
+            throw new BadCredentials("only Basic authorization is supported");
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadCredentials("malformed Basic credentials");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon <= 0) {
+            throw new BadCredentials("malformed Basic credentials");
+        }
+        return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+}

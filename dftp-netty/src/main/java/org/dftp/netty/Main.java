@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@link NodeConfig} and runs a {@link DftpNode} until the process is stopped. Bad flags end with one
  * line on stderr and exit code 2, as Go's flag package does.
  */
-@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
         description = "Serves the directory trees of many machines as one, over HTTP and FTP.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_USAGE = 2;

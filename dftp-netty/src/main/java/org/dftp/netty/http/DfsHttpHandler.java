@@ -84,7 +84,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             waiting.add(o);
             ctx.channel().config().setAutoRead(false);
         } else if (msg instanceof HttpRequest req) {
-            handle(ctx, req);
+            request(ctx, req);
         } else {
             // The body of a request answered without it (GET, HEAD, a refusal).
             ReferenceCountUtil.release(msg);
@@ -99,8 +99,20 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         b.content(piece);
     }
 
-    private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+    /** A request, perhaps whole with its body (a {@code FullHttpRequest} behind an aggregator). */
+    private void request(ChannelHandlerContext ctx, HttpRequest req) {
         dispatch(ctx, () -> authenticate(ctx, req), req);
+        if (req instanceof HttpContent whole) {
+            if (body != null && waiting.isEmpty()) {
+                toBody(whole);
+            } else if (busy) {
+                // Its body waits for the sink that the user check, still running, sets up.
+                waiting.add(new io.netty.handler.codec.http.DefaultLastHttpContent(whole.content().retain()));
+                whole.release();
+            } else {
+                whole.release();
+            }
+        }
     }
 
     /** Runs {@code step} for {@code req}; then feeds the body pieces that queued meanwhile, and resumes if it ended. */
@@ -505,7 +517,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         while (!busy && !waiting.isEmpty() && ctx.channel().isActive()) {
             HttpObject next = waiting.poll();
             if (next instanceof HttpRequest req) {
-                handle(ctx, req);
+                request(ctx, req);
             } else if (body != null && next instanceof HttpContent piece) {
                 toBody(piece);
             } else {

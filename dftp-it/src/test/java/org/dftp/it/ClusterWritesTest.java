@@ -113,6 +113,17 @@ class ClusterWritesTest {
     }
 
     @Test
+    void theJsonListingSaysWhetherTheCallerMayWrite() throws Exception {
+        String url = "http://127.0.0.1:" + a.httpPort() + "/fs/owned/?format=json";
+        String anonymous = Web.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        String alice = Web.HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", AUTH).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(anonymous.contains("\"name\":\"old.txt\"") && anonymous.contains("\"writable\":false"), anonymous);
+        assertTrue(alice.contains("\"writable\":true") && !alice.contains("\"writable\":false"), alice);
+    }
+
+    @Test
     void aCopyBetweenTwoOwnersIsRefusedWithA502ThatSaysWhy() throws Exception {
         HttpResponse<String> r = send(a, "COPY", "/fs/owned/old.txt", "/fs/c-copy.txt");
         assertEquals(502, r.statusCode(), r.body());

@@ -251,7 +251,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else if (raw.equals(FS)) {
             redirect(ctx, req, FS + "/" + query(uri));
         } else if (raw.startsWith(FS + "/")) {
-            fs(ctx, req, uri, raw);
+            fs(ctx, req, uri, raw, user);
         } else if (raw.equals("/find") || raw.equals("/find/")) {
             find(ctx, req, uri);
         } else {
@@ -341,7 +341,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         HttpResponses.sendFull(ctx, req, res);
     }
 
-    private void fs(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw) {
+    private void fs(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw, User user) {
         DfsPath path;
         try {
             path = DfsPath.fromUri(raw.substring(FS.length()));
@@ -361,7 +361,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
                 redirect(ctx, req, raw + "/" + query(uri));
                 return;
             }
-            listing(ctx, req, path, node, q);
+            listing(ctx, req, path, node, q, user);
             return;
         }
         boolean asText = "txt".equals(param(q, "format"));
@@ -407,7 +407,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void listing(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, DfsNode dir,
-                         Map<String, List<String>> q) {
+                         Map<String, List<String>> q, User user) {
         ListingOrder order;
         try {
             order = ListingOrder.parse(param(q, "sort"), param(q, "order"));
@@ -418,8 +418,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         String format = param(q, "format");
         String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
         boolean json = "json".equals(format) || (format == null && accept.contains("application/json"));
+        boolean writes = context.dav() != null && context.access().anyUsers();
         ListingBody body = new ListingBody(path, order.apply(dir.children()),
-                json ? ListingBody.Format.JSON : ListingBody.Format.HTML);
+                json ? ListingBody.Format.JSON : ListingBody.Format.HTML, p -> writes && user.mayWrite(p));
         stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
     }
 

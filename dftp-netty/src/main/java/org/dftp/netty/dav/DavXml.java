@@ -24,6 +24,7 @@ import org.xml.sax.SAXParseException;
 final class DavXml {
     static final String DAV = "DAV:";
 
+    static final int MAX_DEPTH = 64;
     private static final DocumentBuilderFactory FACTORY = factory();
 
     private DavXml() {
@@ -49,6 +50,8 @@ final class DavXml {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be made safe", e);
         }
+        // Bodies nest a few levels; a deep one would only cost stack when a dead property is written out again.
+        f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", String.valueOf(MAX_DEPTH));
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         return f;

@@ -204,10 +204,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         dispatch(ctx, () -> route(ctx, req, user), req);
         if (!busy) {
             resume(ctx);
-        } else if (body != null && waiting.isEmpty()) {
+        } else {
             // Reading stopped while the password was checked; the body is wanted now.
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            readBody(ctx);
         }
     }
 
@@ -527,6 +526,19 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         if (!busy) {
             releaseWaiting();
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        } else {
+            readBody(ctx);
+        }
+    }
+
+    /**
+     * Reading stopped while requests queued; a request taken from the queue (or held for its user check)
+     * whose body is still to come needs it again. Its sink pauses reading itself when it must.
+     */
+    private void readBody(ChannelHandlerContext ctx) {
+        if (body != null && waiting.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }

@@ -178,30 +178,8 @@ final class DavXml {
         b.append("</").append(name).append('>');
     }
 
-    /** {@code s} safe as XML text or in a double-quoted attribute. */
+    /** {@code s} safe as XML text or in a double-quoted attribute: the escaping of HTML text serves XML too. */
     static String escape(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String r = switch (c) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\r' -> "&#13;";
-                default -> null;
-            };
-            if (r != null && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (r != null) {
-                    b.append(r);
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
+        return org.dftp.netty.http.UrlPaths.escape(s);
     }
 }

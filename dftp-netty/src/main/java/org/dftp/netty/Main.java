@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/dftp}: parses the flags of PROTOCOL.md in any of Go's four spellings ({@code -flag value},
+ * {@code bin/dftp}: parses the flags of docs/PROTOCOL.md in any of Go's four spellings ({@code -flag value},
  * {@code -flag=value}, {@code --flag value}, {@code --flag=value}), validates them into a
  * {@link NodeConfig} and runs a {@link DftpNode} until the process is stopped. Bad flags end with one
  * line on stderr and exit code 2, as Go's flag package does.

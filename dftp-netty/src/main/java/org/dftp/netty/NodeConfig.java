@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.dftp.core.DfsPath;
 
 /**
- * Everything a node is started with: the flags of PROTOCOL.md, validated. Built by {@link Main} from
+ * Everything a node is started with: the flags of docs/PROTOCOL.md, validated. Built by {@link Main} from
  * the command line, or directly by tests and embedding applications.
  *
  * @param nodeName this node's name (the host name unless {@code -node-name} says otherwise)
@@ -64,7 +64,7 @@ public record NodeConfig(
         java.util.Objects.requireNonNull(writes, "writes");
     }
 
-    /** A node with the defaults of PROTOCOL.md on the given ports; convenient for tests. */
+    /** A node with the defaults of docs/PROTOCOL.md on the given ports; convenient for tests. */
     public static NodeConfig defaults(String nodeName, Path dfsRoot) {
         return new NodeConfig(nodeName, "dftp", dfsRoot, DfsPath.ROOT,
                 HostPort.parse(":7040"), HostPort.parse(":7041"), HostPort.parse(":2121"),

@@ -33,7 +33,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: Go's four flag spellings, the defaults of PROTOCOL.md, {@code --help}, and one line
+ * The command line: Go's four flag spellings, the defaults of docs/PROTOCOL.md, {@code --help}, and one line
  * plus exit code 2 for every mistake. Failing cases go through {@link Main#run}, which never gets as far
  * as starting a node; the success path parses into a {@link NodeConfig} and starts a {@link DftpNode}.
  */

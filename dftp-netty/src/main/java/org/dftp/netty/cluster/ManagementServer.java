@@ -31,7 +31,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The management HTTP API of PROTOCOL.md on Reactor Netty's {@link HttpServer}: {@code /cluster/},
+ * The management HTTP API of docs/PROTOCOL.md on Reactor Netty's {@link HttpServer}: {@code /cluster/},
  * {@code /join/}, {@code /update/} exactly as the original answers them (paths matched as Go's
  * {@code ServeMux} does: {@code /cluster/} and everything below it, {@code /cluster} redirected), plus
  * {@code /healthz} and {@code /metrics}.

@@ -46,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public HTTP API of PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
+ * The public HTTP API of docs/PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
  * proxied), {@code /find/}. One instance per connection; it expects {@code HttpServerCodec} and
  * {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
  * Netty pipeline over a tree its application provides ({@link DfsHttpContext#local}).

@@ -234,7 +234,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
         if (!get && (dav == null || !DavHandler.handles(method))) {
             FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
-            res.headers().set(HttpHeaderNames.ALLOW, dav == null ? "GET, HEAD" : "GET, HEAD, " + DavHandler.ALLOW);
+            res.headers().set(HttpHeaderNames.ALLOW, dav == null ? "GET, HEAD" : DavHandler.ALLOW);
             if (bodyNotWorthReading(req)) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }

@@ -21,6 +21,8 @@ import org.dftp.netty.dav.DavContext;
 import org.dftp.netty.dav.DavHandler;
 import org.dftp.netty.dav.WriteForwarder;
 import org.dftp.netty.http.Access;
+import org.dftp.netty.tls.HttpsRedirect;
+import org.dftp.netty.tls.ServerTls;
 import org.dftp.ftp.FtpWrites;
 import org.dftp.netty.proxy.PeerWrites;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -158,10 +160,22 @@ public final class DftpNode implements AutoCloseable {
         RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
-        http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
+        NodeConfig.Tls t = config.tls();
+        if (t.enabled()) {
+            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context,
+                    ServerTls.load(t.cert(), t.key()));
+        } else {
+            http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
+        }
         started.add(http);
-        log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
-                Transports.name());
+        log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
+                shown(config.httpListen(), http.port()), Transports.name());
+        if (t.redirectListen() != null) {
+            PublicHttpServer redirect = PublicHttpServer.start(t.redirectListen(), boss, workers,
+                    HttpsRedirect.initializer(http.port()));
+            started.add(redirect);
+            log.info("HTTP redirect to HTTPS listening on {}...", shown(t.redirectListen(), redirect.port()));
+        }
         cluster = ClusterServices.start(config, store, metrics, http.port());
         started.add(cluster);
         if (config.ftpListen() != null) {

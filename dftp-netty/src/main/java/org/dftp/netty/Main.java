@@ -103,6 +103,18 @@ public final class Main implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     String maxUploadSize;
 
+    @Option(names = {"-tls-cert", "--tls-cert"}, paramLabel = "file",
+            description = "PEM certificate chain for HTTPS on the public HTTP port (with -tls-key); reloaded when it changes")
+    String tlsCert;
+
+    @Option(names = {"-tls-key", "--tls-key"}, paramLabel = "file",
+            description = "PEM private key of -tls-cert")
+    String tlsKey;
+
+    @Option(names = {"-http-redirect-listen", "--http-redirect-listen"}, paramLabel = "string",
+            description = "host:port for plain HTTP that redirects every request to HTTPS (308); needs -tls-cert")
+    String httpRedirectListen;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -206,18 +218,31 @@ public final class Main implements Callable<Integer> {
                 duration("-full-update-interval", fullUpdateInterval),
                 duration("-ping-interval", pingInterval),
                 pingFailures,
-                new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)));
+                new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)),
+                tls());
+    }
+
+    private NodeConfig.Tls tls() {
+        Path cert = readableFile("-tls-cert", tlsCert);
+        Path key = readableFile("-tls-key", tlsKey);
+        HostPort redirect = httpRedirectListen == null || httpRedirectListen.isEmpty() ? null
+                : address("-http-redirect-listen", httpRedirectListen);
+        return new NodeConfig.Tls(cert, key, redirect);
+    }
+
+    private static Path readableFile(String flag, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(value);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException(flag + " " + value + " is not a readable file");
+        }
+        return p;
     }
 
     private Path users() {
-        if (usersFile == null || usersFile.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(usersFile);
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new IllegalArgumentException("-users " + usersFile + " is not a readable file");
-        }
-        return p;
+        return readableFile("-users", usersFile);
     }
 
     /** A byte count: digits, then perhaps one of k, M, G, T (powers of 1024, as nginx reads sizes). */

@@ -202,7 +202,11 @@ class MainTest {
                 Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=10X"), "-max-upload-size: `10X` is not a size"),
                 Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=-1"), "-max-upload-size"),
                 Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=99999999999T"), "-max-upload-size"),
-                Arguments.of(List.of("-dfsroot={dir}", "-anonymous-read=maybe"), "-anonymous-read"));
+                Arguments.of(List.of("-dfsroot={dir}", "-anonymous-read=maybe"), "-anonymous-read"),
+                Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/file.txt"), "-tls-cert and -tls-key go together"),
+                Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/none.pem", "-tls-key={dir}/file.txt"),
+                        "-tls-cert {dir}/none.pem is not a readable file"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-redirect-listen=:8080"), "-http-redirect-listen needs -tls-cert"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,10 +8,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import org.dftp.netty.tls.ServerTls;
 
 /**
  * Builds the public HTTP pipeline and nothing else. In order:
  * <ol>
+ *   <li>{@value #TLS}, with {@code -tls-cert}: the server side of TLS ({@link ServerTls}), whose presence
+ *       makes files go out as chunks instead of {@code sendfile} ({@link FileResponder});</li>
  *   <li>{@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and headers ({@code 431});</li>
  *   <li>{@value #IDLE}: signals {@link #IDLE_SECONDS} s without a request; the handler closes the connection
  *       unless a response is still going out (watching reads only spares a listener on every write);</li>
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
+    public static final String TLS = "tls";
     public static final String CODEC = "http-codec";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
@@ -36,15 +40,25 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
 
     private final DfsHttpContext context;
     private final ResponseCounter counter;
+    private final ServerTls tls;
 
     public PublicHttpInitializer(DfsHttpContext context) {
+        this(context, null);
+    }
+
+    /** @param tls the certificate to speak HTTPS with, or null for plain HTTP */
+    public PublicHttpInitializer(DfsHttpContext context, ServerTls tls) {
         this.context = context;
         this.counter = new ResponseCounter(context.metrics());
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast(TLS, tls.handler(ch.alloc()));
+        }
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)));

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of TLS from a PEM certificate chain and key, as certbot writes them. The engine is
  * chosen in this one place: BoringSSL (netty-tcnative) where its native library loads, else the JDK's;
- * the choice is logged once. {@link #handler} checks the files' modification times at most every
+ * the choice is logged once. ALPN offers HTTP/2 and HTTP/1.1. {@link #handler} checks the files' modification times at most every
  * {@link #CHECK_NANOS} and builds a new context when they changed, so a renewed certificate is used for
  * new connections without a restart; a renewal that does not load is logged and the old context kept.
  *
@@ -76,7 +76,7 @@ public final class ServerTls {
                             ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1))
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
             throw new IOException("cannot load the TLS certificate " + cert + " with its key " + key + ": "

@@ -124,6 +124,28 @@ class HttpsTest {
     }
 
     @Test
+    void http2IsChosenByAlpnAndServesTheSameFiles() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("https://localhost:" + server.port());
+        HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(HttpClient.Version.HTTP_2, whole.version());
+        assertEquals(200, whole.statusCode());
+        assertArrayEquals(big, whole.body());
+        // Several streams at once on the one connection.
+        var a = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/a.txt")).build(), HttpResponse.BodyHandlers.ofString());
+        var listing = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/?format=json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var missing = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("over TLS\n", a.get().body());
+        assertTrue(listing.get().body().contains("\"big.bin\""), listing.get().body());
+        assertEquals(404, missing.get().statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, missing.get().version());
+    }
+
+    @Test
     void theEngineIsNamedAndIsBoringSslWhereItLoads() {
         String engine = ServerTls.engine();
         assertTrue(engine.startsWith("OpenSSL") || engine.equals("JDK"), engine);

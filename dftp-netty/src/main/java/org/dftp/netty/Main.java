@@ -115,6 +115,16 @@ public final class Main implements Callable<Integer> {
             description = "host:port for plain HTTP that redirects every request to HTTPS (308); needs -tls-cert")
     String httpRedirectListen;
 
+    @Option(names = {"-peer-tls", "--peer-tls"}, paramLabel = "bool", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true",
+            description = "speak TLS with the other nodes (management API, proxied files, forwarded writes) with the "
+                    + "-tls-cert certificate; every node of the cluster needs it (default ${DEFAULT-VALUE})")
+    boolean peerTls;
+
+    @Option(names = {"-peer-ca", "--peer-ca"}, paramLabel = "file",
+            description = "PEM certificates that peers' certificates must chain to (default: this node's own -tls-cert)")
+    String peerCa;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -227,7 +237,7 @@ public final class Main implements Callable<Integer> {
         Path key = readableFile("-tls-key", tlsKey);
         HostPort redirect = httpRedirectListen == null || httpRedirectListen.isEmpty() ? null
                 : address("-http-redirect-listen", httpRedirectListen);
-        return new NodeConfig.Tls(cert, key, redirect);
+        return new NodeConfig.Tls(cert, key, redirect, peerTls, readableFile("-peer-ca", peerCa));
     }
 
     private static Path readableFile(String flag, String value) {

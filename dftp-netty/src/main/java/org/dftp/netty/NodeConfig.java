@@ -52,9 +52,11 @@ public record NodeConfig(
      * @param key its PEM private key ({@code -tls-key})
      * @param redirectListen {@code -http-redirect-listen}: a plain HTTP port that sends every request to
      *     HTTPS with a {@code 308}, or null
+     * @param peerTls {@code -peer-tls}: the management API, and every request between nodes, over TLS
+     * @param peerCa {@code -peer-ca}: the PEM certificates a peer's must chain to; null for this node's own
      */
-    public record Tls(Path cert, Path key, HostPort redirectListen) {
-        public static final Tls NONE = new Tls(null, null, null);
+    public record Tls(Path cert, Path key, HostPort redirectListen, boolean peerTls, Path peerCa) {
+        public static final Tls NONE = new Tls(null, null, null, false, null);
 
         public Tls {
             if ((cert == null) != (key == null)) {
@@ -63,6 +65,17 @@ public record NodeConfig(
             if (redirectListen != null && cert == null) {
                 throw new IllegalArgumentException("-http-redirect-listen needs -tls-cert and -tls-key");
             }
+            if (peerTls && cert == null) {
+                throw new IllegalArgumentException("-peer-tls needs -tls-cert and -tls-key");
+            }
+            if (peerCa != null && !peerTls) {
+                throw new IllegalArgumentException("-peer-ca goes with -peer-tls");
+            }
+        }
+
+        /** Plain HTTP for the public port only: no TLS between nodes. */
+        public Tls(Path cert, Path key, HostPort redirectListen) {
+            this(cert, key, redirectListen, false, null);
         }
 
         public boolean enabled() {

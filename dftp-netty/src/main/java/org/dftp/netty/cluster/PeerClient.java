@@ -52,6 +52,12 @@ public final class PeerClient implements AutoCloseable {
      * @param pushTimeout how long a peer may take to answer an update once it was sent
      */
     public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout) {
+        this(loops, connectTimeout, responseTimeout, pushTimeout, null);
+    }
+
+    /** @param tls TLS to every peer ({@code -peer-tls}), or null for plain HTTP as the original speaks */
+    public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout,
+                      org.dftp.netty.tls.PeerTls tls) {
         Objects.requireNonNull(loops, "loops");
         this.pushTimeout = Objects.requireNonNull(pushTimeout, "pushTimeout");
         this.pool = ConnectionProvider.builder("dftp-peers")
@@ -61,11 +67,12 @@ public final class PeerClient implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(50))
                 .evictInBackground(Duration.ofSeconds(60))
                 .build();
-        this.http = HttpClient.create(pool)
+        HttpClient plain = HttpClient.create(pool)
                 .runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, USER_AGENT));
+        this.http = tls == null ? plain : tls.secure(plain);
     }
 
     /** The greeting {@code g} sent to the management API at {@code peer}; completes with its cluster listing. */

@@ -58,7 +58,12 @@ final class UploadBody implements RequestBody {
         ByteBuf b = piece.content();
         boolean last = piece instanceof LastHttpContent;
         if (failed) {
+            // The pieces gathered before the disk refused are dropped with the rest.
             piece.release();
+            if (batch != null) {
+                batch.release();
+                batch = null;
+            }
             return;
         }
         if (b.isReadable()) {

@@ -66,14 +66,10 @@ class WebDavTwoNodesTest {
             assertFalse(Files.exists(r1.resolve("mine/g.txt")));
             assertFalse(Files.exists(r1.resolve("theirs")), "nothing of n2's place is made on n1's disk");
 
-            // A write of n2's place through n1 goes to n2 or nowhere; the node has no WriteForwarder yet: 502.
+            // A write of n2's place through n1 is forwarded to n2 and lands on its disk only.
             HttpResponse<String> elsewhere = send("PUT", on1 + "/fs/theirs/through.txt", null, null);
-            if (elsewhere.statusCode() == 201) {
-                assertEquals("new\n", Files.readString(r2.resolve("theirs/through.txt")));
-            } else {
-                assertEquals(502, elsewhere.statusCode(), elsewhere.body());
-                assertFalse(Files.exists(r2.resolve("theirs/through.txt")));
-            }
+            assertEquals(201, elsewhere.statusCode(), elsewhere.body());
+            assertEquals("new\n", Files.readString(r2.resolve("theirs/through.txt")));
             assertFalse(Files.exists(r1.resolve("theirs")));
 
             // A directory both keep: the node that takes the write keeps the file.
@@ -82,7 +78,7 @@ class WebDavTwoNodesTest {
             assertEquals("new\n", Files.readString(r1.resolve("shared/new.txt")));
             assertFalse(Files.exists(r2.resolve("shared/new.txt")));
             ClusterChecks.awaitFind(both, Set.of("/mine", "/mine/f.txt", "/shared", "/shared/new.txt", "/theirs",
-                    "/theirs/g.txt"), Duration.ofSeconds(20));
+                    "/theirs/g.txt", "/theirs/through.txt"), Duration.ofSeconds(20));
             assertEquals("new\n", Web.text("http://127.0.0.1:" + n2.httpPort() + "/fs/shared/new.txt"),
                     "served from n1 through n2");
         }

@@ -34,7 +34,6 @@ import org.dftp.netty.testing.RawClient;
 import org.dftp.netty.testing.RawResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,8 +199,6 @@ class WebDavWritesTest {
     }
 
     @Test
-    @Disabled("bug: DavHandler.put ignores Content-Range and replaces the whole file with the fragment; RFC 9110 "
-            + "14.5 says a server that does not do partial PUT MUST answer 400")
     void putWithContentRangeIsRefusedAndChangesNothing() throws Exception {
         mkcol("/fs/range");
         assertEquals(201, put("/fs/range/f.txt", bytes("0123456789")).statusCode());
@@ -311,9 +308,6 @@ class WebDavWritesTest {
     }
 
     @Test
-    @Disabled("bug: DavHandler.mkcol checks for an existing path in the tree snapshot only; racing MKCOLs of one "
-            + "path all pass it, and the losers' FileAlreadyExistsException (WriteException EXISTS) is answered 412 "
-            + "instead of 405. rclone copy (4 transfers) fails on it.")
     void racingMkcolsOfOnePathAre201OnceAnd405ForTheRest() throws Exception {
         mkcol("/fs/mkrace");
         for (int round = 0; round < 5; round++) {

@@ -566,10 +566,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             // No request for a while: close it, as nginx's keepalive_timeout, unless a long download is
-            // still going out to a slow reader.
+            // still going out to a slow reader. A body that stopped coming (client_body_timeout) is cut too:
+            // the close aborts its upload and removes the temporary file.
             io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
             boolean sending = busy || (out != null && out.totalPendingWriteBytes() > 0);
-            if (!sending) {
+            if (!sending || body != null) {
                 ctx.close();
             }
             return;

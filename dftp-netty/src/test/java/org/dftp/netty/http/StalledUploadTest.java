@@ -30,7 +30,6 @@ import org.dftp.netty.dav.DavHandler;
 import org.dftp.netty.testing.EmbeddedHttp;
 import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,9 +51,6 @@ class StalledUploadTest {
     }
 
     @Test
-    @Disabled("bug: DfsHttpHandler.userEventTriggered counts a request waiting for its body as busy, so an upload "
-            + "whose client stalls is never timed out: the connection and the .dftp-upload-* temp file stay until the "
-            + "client closes")
     void aStalledUploadIsClosedWhenTheConnectionIdles() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         EmbeddedHttp http = new EmbeddedHttp(context(root));

@@ -161,7 +161,7 @@ public final class DftpNode implements AutoCloseable {
         peerTls = peerTls();
         HttpClient peerFiles = ProxyClient.create(workers, peerTls);
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
-        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();

@@ -43,6 +43,8 @@ public final class PeerClient implements AutoCloseable {
 
     private final ConnectionProvider pool;
     private final HttpClient http;
+    /** {@code https://} under {@code -peer-tls}: Reactor Netty speaks TLS only to URLs that ask for it. */
+    private final String scheme;
     private final Duration pushTimeout;
 
     /**
@@ -73,6 +75,7 @@ public final class PeerClient implements AutoCloseable {
                 .responseTimeout(responseTimeout)
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, USER_AGENT));
         this.http = tls == null ? plain : tls.secure(plain);
+        this.scheme = tls == null ? "http://" : "https://";
     }
 
     /** The greeting {@code g} sent to the management API at {@code peer}; completes with its cluster listing. */
@@ -155,9 +158,9 @@ public final class PeerClient implements AutoCloseable {
         }, UpdateWriter::close);
     }
 
-    private static String uri(HostPort peer, String path) {
+    private String uri(HostPort peer, String path) {
         HostPort target = peer.host().isEmpty() ? new HostPort("127.0.0.1", peer.port()) : peer;
-        return "http://" + target + path;
+        return scheme + target + path;
     }
 
     private static Mono<byte[]> readLimited(ByteBufFlux content) {

@@ -83,7 +83,7 @@ public final class PeerTls {
 
     /** Reactor Netty's server, speaking TLS with the node's certificate. */
     public HttpServer secure(HttpServer http) {
-        return http.secure(spec -> spec.sslContext(server.context()));
+        return http.secure(spec -> spec.sslContext(server.http1Context()));
     }
 
     /** A blocking socket to a peer, wrapped in TLS and handshaken. */

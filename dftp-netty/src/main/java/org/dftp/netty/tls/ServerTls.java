@@ -35,7 +35,7 @@ public final class ServerTls {
     private volatile Loaded loaded;
     private volatile long nextCheck;
 
-    private record Loaded(SslContext context, FileTime certTime, FileTime keyTime) {
+    private record Loaded(SslContext context, SslContext http1, FileTime certTime, FileTime keyTime) {
     }
 
     private ServerTls(Path cert, Path key, Loaded loaded) {
@@ -68,16 +68,11 @@ public final class ServerTls {
         FileTime ct = Files.getLastModifiedTime(cert);
         FileTime kt = Files.getLastModifiedTime(key);
         SslContext ctx;
+        SslContext http1;
         try {
             KeyPairCheck.check(cert, key);
-            ctx = SslContextBuilder.forServer(cert.toFile(), key.toFile())
-                    .sslProvider(provider())
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(
-                            ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                    .build();
+            ctx = context(cert, key, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+            http1 = context(cert, key, ApplicationProtocolNames.HTTP_1_1);
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
             throw new IOException("cannot load the TLS certificate " + cert + " with its key " + key + ": "
                     + rootMessage(e), e);
@@ -86,7 +81,18 @@ public final class ServerTls {
             engineLogged = true;
             log.info("TLS: {} engine", engine());
         }
-        return new Loaded(ctx, ct, kt);
+        return new Loaded(ctx, http1, ct, kt);
+    }
+
+    private static SslContext context(Path cert, Path key, String... protocols) throws IOException {
+        return SslContextBuilder.forServer(cert.toFile(), key.toFile())
+                .sslProvider(provider())
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        protocols))
+                .build();
     }
 
     private static String rootMessage(Throwable e) {
@@ -103,10 +109,16 @@ public final class ServerTls {
         return loaded.context().newHandler(alloc);
     }
 
-    /** The current context (for a server that makes its own handlers). */
+    /** The current context, offering HTTP/2 and HTTP/1.1 by ALPN. */
     public SslContext context() {
         reloadIfChanged();
         return loaded.context();
+    }
+
+    /** The current context offering HTTP/1.1 only: for the management API, which speaks nothing else. */
+    public SslContext http1Context() {
+        reloadIfChanged();
+        return loaded.http1();
     }
 
     /** Checks the files' times, at most every {@link #CHECK_NANOS}; a stat each, on the caller's thread. */

@@ -178,8 +178,12 @@ final class DavXml {
         b.append("</").append(name).append('>');
     }
 
-    /** {@code s} safe as XML text or in a double-quoted attribute: the escaping of HTML text serves XML too. */
+    /**
+     * {@code s} safe as XML text or in a double-quoted attribute: the escaping of HTML text serves XML too,
+     * and a carriage return is written as a reference, which a parser would otherwise turn into a line feed.
+     */
     static String escape(String s) {
-        return org.dftp.netty.http.UrlPaths.escape(s);
+        String e = org.dftp.netty.http.UrlPaths.escape(s);
+        return e.indexOf('\r') < 0 ? e : e.replace("\r", "&#13;");
     }
 }

@@ -49,6 +49,11 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     /** Largest header block. */
     public static final int MAX_HEADER_SIZE = 16 * 1024;
     public static final int IDLE_SECONDS = 75;
+    /**
+     * Largest piece of a request body the codec hands on: one per socket read (up to 64 KiB) instead of
+     * Netty's 8 KiB, so an upload costs an eighth of the objects and pipeline trips.
+     */
+    public static final int MAX_BODY_PIECE = 64 * 1024;
 
     private final DfsHttpContext context;
     private final ResponseCounter counter;
@@ -138,7 +143,8 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private void http1(ChannelPipeline p) {
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(MAX_HEADER_SIZE)));
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setMaxChunkSize(MAX_BODY_PIECE)));
         p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
         p.addLast(COUNTER, counter);
         p.addLast(CHUNKED, new ChunkedWriteHandler());

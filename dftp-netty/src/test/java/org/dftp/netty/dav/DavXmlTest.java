@@ -117,7 +117,7 @@ class DavXmlTest {
 
     @Test
     void escapeCoversMarkupQuotesAndCarriageReturns() {
-        assertEquals("a&lt;b&gt;c&amp;d&quot;e&#13;f'g\nh", DavXml.escape("a<b>c&d\"e\rf'g\nh"));
+        assertEquals("a&lt;b&gt;c&amp;d&quot;e&#13;f&#39;g\nh", DavXml.escape("a<b>c&d\"e\rf'g\nh"));
         String plain = "nothing to escape";
         assertTrue(plain == DavXml.escape(plain), "a string without markup is returned as is");
     }

@@ -173,10 +173,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         ctx.channel().config().setAutoRead(false);
-        access.verifier().execute(() -> {
-            User u = access.users().authenticate(creds.name(), creds.password());
-            ctx.executor().execute(() -> authenticated(ctx, req, u, from));
-        });
+        access.verify(creds).whenComplete((u, failure) ->
+                ctx.executor().execute(() -> authenticated(ctx, req, failure == null ? u : null, from)));
     }
 
     private void authenticated(ChannelHandlerContext ctx, HttpRequest req, User user, InetAddress from) {

@@ -180,7 +180,8 @@ public final class DfsFtpServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listen address and starts serving; logs {@code FTP public interface listening on <addr>...}.
+     * Binds the listen address and starts serving; logs {@code FTP public interface listening on <addr>...},
+     * followed by {@code (explicit TLS offered)} or {@code (TLS required)} with a certificate.
      *
      * @throws IOException when the address cannot be bound
      * @throws IllegalStateException when this server was already stopped
@@ -193,7 +194,9 @@ public final class DfsFtpServer implements AutoCloseable {
             throw new IOException("FTP: cannot listen on " + options.listenAddress(options.port()) + ": "
                     + cause.getMessage(), e);
         }
-        log.info("FTP public interface listening on {}...", options.listenAddress(port()));
+        FtpTls tls = options.tls();
+        log.info("FTP public interface listening on {}...{}", options.listenAddress(port()),
+                tls.required() ? " (TLS required)" : tls.enabled() ? " (explicit TLS offered)" : "");
     }
 
     /** The bound port, e.g. the one the system chose for port 0; the configured one before {@link #start()}. */

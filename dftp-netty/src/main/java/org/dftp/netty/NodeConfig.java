@@ -52,9 +52,11 @@ public record NodeConfig(
      * @param key its PEM private key ({@code -tls-key})
      * @param redirectListen {@code -http-redirect-listen}: a plain HTTP port that sends every request to
      *     HTTPS with a {@code 308}, or null
+     * @param ftpRequireTls {@code -ftp-require-tls}: FTP refuses logins before {@code AUTH TLS} and data
+     *     connections without {@code PROT P} (with a certificate, FTP offers TLS either way)
      */
-    public record Tls(Path cert, Path key, HostPort redirectListen) {
-        public static final Tls NONE = new Tls(null, null, null);
+    public record Tls(Path cert, Path key, HostPort redirectListen, boolean ftpRequireTls) {
+        public static final Tls NONE = new Tls(null, null, null, false);
 
         public Tls {
             if ((cert == null) != (key == null)) {
@@ -62,6 +64,9 @@ public record NodeConfig(
             }
             if (redirectListen != null && cert == null) {
                 throw new IllegalArgumentException("-http-redirect-listen needs -tls-cert and -tls-key");
+            }
+            if (ftpRequireTls && cert == null) {
+                throw new IllegalArgumentException("-ftp-require-tls needs -tls-cert and -tls-key");
             }
         }
 

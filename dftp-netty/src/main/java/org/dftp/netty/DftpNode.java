@@ -2,6 +2,7 @@ package org.dftp.netty;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -36,6 +37,7 @@ import org.dftp.netty.http.PublicHttpServer;
 import org.dftp.ftp.DfsFtpServer;
 import org.dftp.netty.cluster.ClusterServices;
 import org.dftp.ftp.FtpOptions;
+import org.dftp.ftp.FtpTls;
 import org.dftp.netty.proxy.PeerAddresses;
 import org.dftp.netty.proxy.PeerFileStreams;
 import org.dftp.netty.proxy.ProxyClient;
@@ -165,8 +167,9 @@ public final class DftpNode implements AutoCloseable {
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
-        if (t.enabled()) {
-            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context, serverTls());
+        ServerTls tls = t.enabled() ? serverTls() : null;
+        if (tls != null) {
+            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context, tls);
         } else {
             http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
         }
@@ -185,6 +188,15 @@ public final class DftpNode implements AutoCloseable {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
                     config.ftpIdleTimeout());
+            if (tls != null) {
+                // Built now, so that a key the JDK cannot read stops the start instead of every AUTH.
+                try {
+                    tls.jdkContext();
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+                options = options.withTls(new FtpTls(tls::jdkContext, t.ftpRequireTls()));
+            }
             PeerFileStreams streams = new PeerFileStreams(addresses, peerTls);
             NodeConfig.Writes w = config.writes();
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.apache.commons.net.ftp.FTP;
@@ -197,6 +199,28 @@ class FtpsTest {
         assertEquals(List.of(), leftovers());
     }
 
+    /** Commons Net's FTPSClient leaves MODE Z to its caller (it skips FTPClient's deflating socket): so does this. */
+    @Test
+    void modeZAndAsciiConvertOverTlsAsInClear() throws IOException {
+        start(false);
+        FTPSClient client = loginTls();
+        assertTrue(client.setFileTransferMode(FTP.DEFLATE_TRANSFER_MODE), client.getReplyString());
+        assertArrayEquals(BIG, inflate(FtpTestServer.retrieve(client, "big.bin")));
+        assertArrayEquals(LENT, inflate(FtpTestServer.retrieve(client, "peer/lent.bin")));
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        try (DeflaterOutputStream z = new DeflaterOutputStream(deflated)) {
+            z.write(REMOTE);
+        }
+        assertTrue(client.storeFile("docs/z.bin", new ByteArrayInputStream(deflated.toByteArray())),
+                client.getReplyString());
+        assertArrayEquals(REMOTE, Files.readAllBytes(dir.resolve("docs/z.bin")));
+        assertTrue(client.setFileTransferMode(FTP.STREAM_TRANSFER_MODE), client.getReplyString());
+        client.setFileType(FTP.ASCII_FILE_TYPE);
+        assertTrue(client.storeFile("docs/lines.txt", new ByteArrayInputStream(TestDfs.text("one\r\ntwo\r\n"))));
+        assertEquals("one" + System.lineSeparator() + "two" + System.lineSeparator(),
+                Files.readString(dir.resolve("docs/lines.txt")));
+    }
+
     @Test
     void activeModeDataConnectionsAreTlsServerSideToo() throws IOException {
         start(false);
@@ -310,6 +334,13 @@ class FtpsTest {
             assertEquals(226, client.getReply(), client.getReplyString());
         }
         assertArrayEquals(REMOTE, Files.readAllBytes(dir.resolve("docs/whole.bin")));
+    }
+
+    private static byte[] inflate(byte[] deflated) throws IOException {
+        assertNotNull(deflated);
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(deflated))) {
+            return in.readAllBytes();
+        }
     }
 
     private static int passivePort(FTPClient client) throws IOException {

@@ -70,8 +70,7 @@ public final class ServerTls {
     }
 
     /**
-     * Loads {@code cert} (PEM, the certificate first, then its chain) and {@code key} (PEM, PKCS#8 or
-     * PKCS#1); a file that does not load is an {@link IOException} naming it, never its content.
+     * Loads {@code cert} (PEM, the certificate first, then its chain) and {@code key} (PEM, PKCS#8); a file that does not load is an {@link IOException} naming it, never its content.
      */
     public static ServerTls load(Path cert, Path key) throws IOException {
         Objects.requireNonNull(cert, "cert");

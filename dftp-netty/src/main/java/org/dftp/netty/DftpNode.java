@@ -19,6 +19,7 @@ import org.dftp.core.auth.Users;
 import org.dftp.core.write.LocalWrites;
 import org.dftp.netty.dav.DavContext;
 import org.dftp.netty.dav.DavHandler;
+import org.dftp.netty.dav.WriteForwarder;
 import org.dftp.netty.http.Access;
 import org.dftp.ftp.FtpWrites;
 import org.dftp.netty.proxy.PeerWrites;
@@ -156,7 +157,7 @@ public final class DftpNode implements AutoCloseable {
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
         RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
-                proxy, metrics, access(addresses), dav());
+                proxy, metrics, access(addresses), dav(addresses));
         http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
         started.add(http);
         log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
@@ -191,11 +192,12 @@ public final class DftpNode implements AutoCloseable {
     }
 
     /** WebDAV over this node's disk: disk work on a few threads of its own, never on an event loop. */
-    private DavHandler dav() {
+    private DavHandler dav(PeerAddresses addresses) {
         EventExecutorGroup io = new DefaultEventExecutorGroup(WRITE_THREADS, daemon("dftp-write"));
         started.add(() -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS));
         writes = new LocalWrites(localRoot, local);
-        DavContext dav = new DavContext(writes, null, config.writes().maxUploadSize(), io);
+        DavContext dav = new DavContext(writes, WriteForwarder.toPeers(addresses::publicAddress),
+                config.writes().maxUploadSize(), io);
         return new DavHandler(() -> store.snapshot().tree(), config.nodeName(), dav, !users.isEmpty());
     }
 

@@ -40,6 +40,11 @@ public final class Transports {
         return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 
+    public static Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+        return EPOLL ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     public static Class<? extends DatagramChannel> datagramChannel() {
         return EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }

@@ -45,6 +45,8 @@ public final class LocalScanner {
     private final java.util.function.Consumer<Path> beforeListing;
     /** Whether attributes are read through {@link DirectStat}; false for the public API (a test compares both). */
     private final boolean direct;
+    /** Told of every upload temp file met; nothing by default. */
+    private java.util.function.Consumer<Path> onTemporary = p -> { };
 
     public LocalScanner(LocalRoot root, String owner) {
         this(root, owner, dir -> { });
@@ -67,6 +69,15 @@ public final class LocalScanner {
         this.owner = owner;
         this.beforeListing = beforeListing;
         this.direct = direct;
+    }
+
+    /**
+     * Has {@code action} called with each upload temp file the scan meets, from the scan's threads: the
+     * start-up scan removes the ones a node that stopped abruptly left behind. Returns this scanner.
+     */
+    public LocalScanner onTemporary(java.util.function.Consumer<Path> action) {
+        this.onTemporary = action;
+        return this;
     }
 
     /** The result of a scan: this node's offers as a tree, and how many of its entries are files. */
@@ -363,6 +374,7 @@ public final class LocalScanner {
         /** The offer for one entry of this directory, or null to leave it out; a directory's task goes to below[i]. */
         private Offer visit(Entries entries, String name, DirTask[] below, int i) {
             if (LocalRoot.isTemporary(name)) {
+                onTemporary.accept(dir.resolve(name));
                 return null; // an upload in progress: not part of the DFS until it is renamed into place
             }
             try {

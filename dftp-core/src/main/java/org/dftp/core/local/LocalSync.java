@@ -54,6 +54,8 @@ public final class LocalSync implements AutoCloseable {
     private final Duration coalesce;
     private final Listener listener;
     private final Object lock = new Object();
+    /** Whether the first scan ran; guarded by {@link #lock}. */
+    private boolean scannedOnce;
     private volatile LocalWatcher watcher;
     /** Runs between a scan's read of the disk and its publication; a seam for tests of the race above. */
     volatile Runnable betweenReadAndPublish = () -> { };
@@ -142,11 +144,25 @@ public final class LocalSync implements AutoCloseable {
             long t0 = System.nanoTime();
             LocalWatcher w = watcher;
             LocalScanner scanner = w == null ? new LocalScanner(root, owner) : new LocalScanner(root, owner, w::register);
+            if (!scannedOnce) {
+                // Before the first scan no upload can be running: a temp file is one a stopped node left.
+                scanner.onTemporary(LocalSync::removeStale);
+                scannedOnce = true;
+            }
             LocalScanner.Result r = scanner.scan(now);
             long t1 = System.nanoTime();
             betweenReadAndPublish.run();
             store.publish(new Event.LocalTreeScanned(r.tree(), now)).join();
             return new Scanned(r.files(), r.entries(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        }
+    }
+
+    private static void removeStale(Path temp) {
+        try {
+            java.nio.file.Files.deleteIfExists(temp);
+            log.info("Scanner: removed {}, an upload that never finished", temp);
+        } catch (java.io.IOException e) {
+            log.warn("Scanner: cannot remove the unfinished upload {}: {}", temp, e.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.dftp.core.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,19 @@ class LocalSyncTest {
         assertEquals(2, r.files());
         assertEquals("me", at("keep.txt").owner());
         assertEquals(0, rescans.get(), "the start-up scan is not announced as a rescan");
+    }
+
+    @Test
+    void theStartUpScanRemovesUploadsAStoppedNodeLeftAndLaterScansLeaveRunningOnesAlone() throws Exception {
+        Files.createDirectories(dir.resolve("d"));
+        Path stale = Files.writeString(dir.resolve("d").resolve(LocalRoot.TEMP_PREFIX + "123"), "half");
+        sync.scan();
+        assertFalse(Files.exists(stale), "a temp file found at start-up is an upload that never finished");
+        assertNull(at("d/" + LocalRoot.TEMP_PREFIX + "123"));
+        Path running = Files.writeString(dir.resolve("d").resolve(LocalRoot.TEMP_PREFIX + "456"), "running");
+        sync.rescan();
+        assertTrue(Files.exists(running), "a rescan must not remove an upload in progress");
+        assertNull(at("d/" + LocalRoot.TEMP_PREFIX + "456"));
     }
 
     @Test

@@ -143,10 +143,14 @@ final class UploadBody implements RequestBody {
             batch = null;
         }
         failed = true;
-        io.execute(() -> {
-            if (upload != null) {
-                upload.abort();
-            }
-        });
+        try {
+            io.execute(() -> {
+                if (upload != null) {
+                    upload.abort();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The node is stopping and its writer threads are gone; the next start-up scan removes the temp file.
+        }
     }
 }

@@ -8,6 +8,11 @@ import org.dftp.netty.http.RequestBody;
 /** Relays a write to the node that owns its place, streaming both ways. */
 @FunctionalInterface
 public interface WriteForwarder {
+    /** Relays to the owners' public HTTP ports, found by name ({@code addresses} gives null for an unknown one). */
+    static WriteForwarder toPeers(java.util.function.Function<String, org.dftp.netty.HostPort> addresses) {
+        return ForwardedRequest.over(addresses);
+    }
+
     /**
      * Sends {@code req} to {@code owner} with the caller vouched for as {@code user}; its body follows
      * through the returned {@link RequestBody}, the owner's answer goes back to the client, then

@@ -1,7 +1,7 @@
 package org.dftp.netty.http;
 
 /** The request target as the handler reads it. */
-final class RequestTarget {
+public final class RequestTarget {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private RequestTarget() {
@@ -48,7 +48,7 @@ final class RequestTarget {
      * absolute form too ({@code http://host:port/path?query}), which proxies and some clients send; its
      * scheme and authority are dropped, since the Host header says the same and this server has one host.
      */
-    static String originForm(String target) {
+    public static String originForm(String target) {
         int scheme = target.startsWith("/") ? -1 : target.indexOf("://");
         if (scheme <= 0 || !target.regionMatches(true, 0, "http", 0, 4)) {
             return target;

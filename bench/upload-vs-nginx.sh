@@ -17,7 +17,16 @@
 #   SIZE_MIB (1024) of the large file; CONNS (64); UPLOAD_JAVA_OPTS, the nodes' JVM flags (default
 #   -XX:+UseParallelGC, which is what bin/dftp runs without DFTP_JAVA_OPTS: no heap flags, the JVM's
 #   defaults); DIAG_NO_FSYNC=1 runs the nodes with an LD_PRELOAD shim that makes fsync/fdatasync return at
-#   once (a measurement of what the fsyncs cost, not a setting to run dftp with).
+#   once (a measurement of what the fsyncs cost, not a setting to run dftp with); DIAG_CHEAP_HASH=1 gives
+#   the user a hash of 10,000 PBKDF2 iterations instead of hash-password's 210,000 (what the node's
+#   password checks cost the measurement); DIAG_EARLY_WRITEBACK=1 preloads a shim that calls
+#   sync_file_range(SYNC_FILE_RANGE_WRITE) on a file every 8 MiB the node writev()s to it (a prototype of
+#   starting writeback during the upload, so that the fsync before the rename has little left); LOAD_MAX (default 1.5):
+#   wait up to LOAD_WAIT s (default 300) for the 1-minute load average to drop below it, as
+#   bench/ftp-vs-vsftpd.sh does.
+# Besides the rates, the CPU time each side spent (nginx: master and workers; dftp: the owner, and the
+# owner plus the forwarder), per GiB of the large file and per 1 MiB upload, which the neighbours' load
+# moves much less than bytes/s.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk nginx curl
@@ -66,7 +75,15 @@ fstype=$(df -PT "$work" | awk 'NR == 2 {print $2 " on " $1}')
 
 # One user for both servers. nginx's {SHA} entry costs a SHA-1 per request, like the node's cache of
 # verified credentials (the node's PBKDF2 runs once, for the first request).
-echo "bench:$(echo -n secret | "$BENCH_ROOT/bin/dftp" hash-password):write" > "$work/users"
+if [ -n "${DIAG_CHEAP_HASH:-}" ]; then
+  # The same scheme at the fewest iterations the node accepts (10,000 against 210,000): what the node's
+  # password checks cost the measurement. A diagnostic, like DIAG_NO_FSYNC.
+  python3 -c 'import base64, hashlib, os; s = os.urandom(16); e = lambda b: base64.b64encode(b).decode().rstrip("=")
+print("bench:pbkdf2-sha256$10000$%s$%s:write" % (e(s), e(hashlib.pbkdf2_hmac("sha256", b"secret", s, 10000, 32))))' > "$work/users"
+  echo "bench: DIAG_CHEAP_HASH: the users file's hash has 10,000 iterations" >&2
+else
+  echo "bench:$(echo -n secret | "$BENCH_ROOT/bin/dftp" hash-password):write" > "$work/users"
+fi
 echo "bench:{SHA}$(echo -n secret | openssl dgst -binary -sha1 | base64)" > "$work/htpasswd"
 auth=$(echo -n bench:secret | base64)
 
@@ -115,6 +132,30 @@ if [ -n "${DIAG_NO_FSYNC:-}" ]; then
   gcc -shared -fPIC -O2 -o "$work/nofsync.so" "$work/nofsync.c"
   preload="$work/nofsync.so"
   echo "bench: DIAG_NO_FSYNC: the nodes' fsyncs are no-ops in this run" >&2
+fi
+if [ -n "${DIAG_EARLY_WRITEBACK:-}" ]; then
+  # Every 8 MiB written to one descriptor with writev (the node's upload writes; on a socket it fails,
+  # harmlessly), start that file's writeback without waiting for it: the final fsync only has the tail.
+  cat > "$work/early.c" <<'C'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <sys/uio.h>
+static ssize_t (*real_writev)(int, const struct iovec *, int);
+static unsigned long pending[65536];
+ssize_t writev(int fd, const struct iovec *iov, int n) {
+  if (!real_writev) real_writev = (ssize_t (*)(int, const struct iovec *, int)) dlsym(RTLD_NEXT, "writev");
+  ssize_t r = real_writev(fd, iov, n);
+  if (r > 0 && fd >= 0 && fd < 65536 && (pending[fd] += r) >= (8UL << 20)) {
+    pending[fd] = 0;
+    sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+  }
+  return r;
+}
+C
+  gcc -shared -fPIC -O2 -o "$work/early.so" "$work/early.c" -ldl
+  preload="${preload:+$preload:}$work/early.so"
+  echo "bench: DIAG_EARLY_WRITEBACK: the nodes start each upload's writeback every 8 MiB in this run" >&2
 fi
 start_node() { # name dir http mgmt
   LD_PRELOAD=$preload DFTP_JAVA_OPTS="$java_opts" start_dftp "$1" "$2" "$3" "$4" -users="$work/users"
@@ -181,6 +222,28 @@ nginx_rss_sampler() {
   done
 }
 
+# cpu_ticks PID...: user+system clock ticks of the PIDs and their children (nginx's workers)
+cpu_ticks() {
+  local p
+  for p in "$@"; do
+    for c in "$p" $(pgrep -P "$p"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done
+  done | awk '{s+=$1} END {print s+0}'
+}
+hz=$(getconf CLK_TCK)
+# per_unit TICKS UNITS SCALE -> CPU seconds * SCALE per unit
+per_unit() { awk -v t="$1" -v u="$2" -v hz="$hz" -v k="$3" 'BEGIN { if (u > 0) printf "%.2f", t / hz * k / u; else print "n/a" }'; }
+
+wait_quiet() {
+  local max=${LOAD_MAX:-1.5} deadline=$(( $(date +%s) + ${LOAD_WAIT:-300} ))
+  until awk -v m="$max" '{ exit !($1 < m) }' /proc/loadavg; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "bench: load still $(cut -d' ' -f1 /proc/loadavg) (>= $max), measuring anyway" >&2
+      return 0
+    fi
+    sleep 5
+  done
+}
+
 # put_big URL NAME -> "bytes_per_s seconds": one curl -T of the large file; refuses anything but 201/204.
 put_big() {
   local out code speed t
@@ -225,6 +288,7 @@ wrk_put() {
   echo "$out" | awk '/Requests\/sec/ {print $2}'
 }
 
+wait_quiet
 echo "machine: $(machine)"
 echo "file system of the uploads and of nginx's body temp files: $fstype; $(free_mib) MiB free"
 echo "dftp JVM: $java_opts -> $(jcmd "$A_PID" VM.flags 2>/dev/null | tr ' ' '\n' \
@@ -253,11 +317,14 @@ sleep 1
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 printf "%-5s %14s %14s %14s %7s %14s %14s %7s %12s %10s %12s %12s\n" round "nginx B/s" "nginx+fsync" "dftp owner" \
   ratio "nginx proxy" "dftp fwd" ratio "nginx up/s" "dftp up/s" ratio "rss A/B KiB"
+cpu_n=() cpu_a=() cpu_fa=() cpu_fb=() cpu_cn=() cpu_cd=()
 ns=() nfs=() as=() ps=() bs=() nc=() dc=() rss_a=0 rss_b=0 rss_af=0 rss_n=0
 for r in $(seq 1 "$rounds"); do
   # 1. the large file to the owner
   echo 0 > "$work/rss-n"; nginx_rss_sampler "$work/rss-n" "$NGINX_PID" & sp=$!
+  c0=$(cpu_ticks "$NGINX_PID")
   read -r n _ < <(put_big "$NGINX_URL" big.bin)
+  cpu_n+=("$(per_unit $(( $(cpu_ticks "$NGINX_PID") - c0 )) "$big_bytes" 1073741824)")
   # what it takes nginx's file to be on the disk, as dftp's is when it answers
   t1=$(date +%s.%N); sync "$work/nginx-root/up/big.bin"; tsync=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN {print b - a}')
   kill "$sp"; wait "$sp" 2>/dev/null || true
@@ -265,7 +332,9 @@ for r in $(seq 1 "$rounds"); do
   [ "$(cat "$work/rss-n")" -gt "$rss_n" ] && rss_n=$(cat "$work/rss-n")
   clear_uploads
   echo "0 0" > "$work/rss"; rss_sampler "$work/rss" "$A_PID" "$B_PID" & sp=$!
+  c0=$(cpu_ticks "$A_PID")
   read -r a _ < <(put_big "$A_URL" big.bin)
+  cpu_a+=("$(per_unit $(( $(cpu_ticks "$A_PID") - c0 )) "$big_bytes" 1073741824)")
   kill "$sp"; wait "$sp" 2>/dev/null || true
   read -r ra _ < "$work/rss"; [ "$ra" -gt "$rss_a" ] && rss_a=$ra
   clear_uploads
@@ -274,14 +343,23 @@ for r in $(seq 1 "$rounds"); do
   b=0 rb=0
   if [ -n "$forwarding" ]; then
     echo "0 0" > "$work/rss"; rss_sampler "$work/rss" "$A_PID" "$B_PID" & sp=$!
+    c0=$(cpu_ticks "$A_PID"); c1=$(cpu_ticks "$B_PID")
     read -r b _ < <(put_big "$B_URL" big.bin)
+    cpu_fa+=("$(per_unit $(( $(cpu_ticks "$A_PID") - c0 )) "$big_bytes" 1073741824)")
+    cpu_fb+=("$(per_unit $(( $(cpu_ticks "$B_PID") - c1 )) "$big_bytes" 1073741824)")
     kill "$sp"; wait "$sp" 2>/dev/null || true
     read -r raf rb < "$work/rss"; [ "$raf" -gt "$rss_af" ] && rss_af=$raf; [ "$rb" -gt "$rss_b" ] && rss_b=$rb
     clear_uploads
   fi
   # 3. concurrent 1 MiB uploads
-  c_n=$(wrk_put http://127.0.0.1:18580 "/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur"); clear_uploads
-  c_d=$(wrk_put http://127.0.0.1:17540 "/fs/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur"); clear_uploads
+  c0=$(cpu_ticks "$NGINX_PID")
+  c_n=$(wrk_put http://127.0.0.1:18580 "/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur")
+  cpu_cn+=("$(per_unit $(( $(cpu_ticks "$NGINX_PID") - c0 )) "$(awk -v r="$c_n" -v d="$dur" 'BEGIN {print r * d}')" 1000)")
+  clear_uploads
+  c0=$(cpu_ticks "$A_PID")
+  c_d=$(wrk_put http://127.0.0.1:17540 "/fs/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur")
+  cpu_cd+=("$(per_unit $(( $(cpu_ticks "$A_PID") - c0 )) "$(awk -v r="$c_d" -v d="$dur" 'BEGIN {print r * d}')" 1000)")
+  clear_uploads
   printf "%-5s %14s %14s %14s %7s %14s %14s %7s %12s %10s %7s %12s\n" "$r" "$n" "$nf" "$a" "$(ratio "$a" "$n")" \
     "$p" "$b" "$(ratio "$b" "$n")" "$c_n" "$c_d" "$(ratio "$c_d" "$c_n")" "$ra/$rb"
   ns+=("$n"); nfs+=("$nf"); as+=("$a"); ps+=("$p"); bs+=("$b"); nc+=("$c_n"); dc+=("$c_d")
@@ -309,3 +387,7 @@ printf "| %s x 1 MiB concurrent, uploads/s | %.0f | %.0f | %s (rounds %s) | 0.8 
   "$(ratio "$mdc" "$mnc")" "$(per_round dc nc)"
 printf "| RSS during the %s MiB uploads, largest | nginx %d MiB | owner %d MiB (forwarded: %d), forwarder %d MiB | | < 300 MB |\n" \
   "$size_mib" "$((rss_n / 1024))" "$((rss_a / 1024))" "$((rss_af / 1024))" "$((rss_b / 1024))"
+printf "CPU (median): %s MiB upload, s per GiB: nginx %s, dftp owner %s; forwarded: owner %s + forwarder %s. Concurrent 1 MiB uploads, ms each: nginx %s, dftp owner %s\n" \
+  "$size_mib" "$(med "${cpu_n[@]}")" "$(med "${cpu_a[@]}")" "$(med "${cpu_fa[@]:-0}")" "$(med "${cpu_fb[@]:-0}")" \
+  "$(med "${cpu_cn[@]}")" "$(med "${cpu_cd[@]}")"
+printf "cold first upload against the warm median: dftp owner %s, forwarder %s\n" "$(ratio "$cold_a" "$mn")" "$(ratio "$cold_b" "$mn")"

@@ -21,9 +21,9 @@
 #   the user a hash of 10,000 PBKDF2 iterations instead of hash-password's 210,000 (what the node's
 #   password checks cost the measurement); DIAG_EARLY_WRITEBACK=1 preloads a shim that calls
 #   sync_file_range(SYNC_FILE_RANGE_WRITE) on a file every 8 MiB the node writev()s to it (a prototype of
-#   starting writeback during the upload, so that the fsync before the rename has little left); LOAD_MAX (default 1.5):
-#   wait up to LOAD_WAIT s (default 300) for the 1-minute load average to drop below it, as
-#   bench/ftp-vs-vsftpd.sh does.
+#   starting writeback during the upload, so that the fsync before the rename has little left);
+#   LOAD_MAX (default 1.5): wait up to LOAD_WAIT s (default 300) for the 1-minute load average to drop
+#   below it, as bench/ftp-vs-vsftpd.sh does.
 # Besides the rates, the CPU time each side spent (nginx: master and workers; dftp: the owner, and the
 # owner plus the forwarder), per GiB of the large file and per 1 MiB upload, which the neighbours' load
 # moves much less than bytes/s.

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How the FTP front end listens and behaves: the {@code -ftp-*} flags of PROTOCOL.md, validated here and
+ * How the FTP front end listens and behaves: the {@code -ftp-*} flags of docs/PROTOCOL.md, validated here and
  * nowhere else. Every check throws {@link IllegalArgumentException} with a message fit for the user.
  *
  * @param nodeName this node's name: shown in the welcome banner, and files it owns are read locally
@@ -29,7 +29,7 @@ public record FtpOptions(
         int maxConnections,
         Duration idleTimeout) {
 
-    /** The FTP port of PROTOCOL.md. */
+    /** The FTP port of docs/PROTOCOL.md. */
     public static final int DEFAULT_PORT = 2121;
     /** Sessions a node serves at once unless told otherwise. */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
@@ -64,7 +64,7 @@ public record FtpOptions(
     }
 
     /**
-     * The defaults of PROTOCOL.md: every interface on port {@value #DEFAULT_PORT}, any passive port, the
+     * The defaults of docs/PROTOCOL.md: every interface on port {@value #DEFAULT_PORT}, any passive port, the
      * control connection's address in {@code 227}, {@value #DEFAULT_MAX_CONNECTIONS} sessions, 5 minutes idle.
      *
      * @param nodeName this node's name

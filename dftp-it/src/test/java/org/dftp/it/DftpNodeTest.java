@@ -78,7 +78,7 @@ class DftpNodeTest {
         NodeConfig config = new NodeConfig(d.nodeName(), d.clusterName(), dir, DfsPath.of("x/y"),
                 HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null, null, null, null,
                 d.ftpMaxConnections(), d.ftpIdleTimeout(), d.fullUpdateInterval(), d.pingInterval(), d.pingFailures(),
-                d.writes());
+                d.writes(), d.tls());
         try (DftpNode node = DftpNode.start(config)) {
             List<String> found = lines(get(node, "/find/").body());
             assertTrue(found.contains("/x/y/test.txt"), found.toString());

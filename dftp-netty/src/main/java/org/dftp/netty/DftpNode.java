@@ -21,6 +21,9 @@ import org.dftp.netty.dav.DavContext;
 import org.dftp.netty.dav.DavHandler;
 import org.dftp.netty.dav.WriteForwarder;
 import org.dftp.netty.http.Access;
+import org.dftp.netty.tls.HttpsRedirect;
+import org.dftp.netty.tls.PeerTls;
+import org.dftp.netty.tls.ServerTls;
 import org.dftp.ftp.FtpWrites;
 import org.dftp.netty.proxy.PeerWrites;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
@@ -67,6 +70,8 @@ public final class DftpNode implements AutoCloseable {
     private LocalSync local;
     private Users users;
     private LocalWrites writes;
+    private ServerTls serverTls;
+    private PeerTls peerTls;
     private final LoginThrottle throttle = new LoginThrottle();
     /** Threads that write uploads to disk: the disk, not the CPU, is what they wait for. */
     private static final int WRITE_THREADS = 4;
@@ -153,25 +158,37 @@ public final class DftpNode implements AutoCloseable {
     }
 
     private void listen() throws InterruptedException, IOException {
-        HttpClient peerFiles = ProxyClient.create(workers);
+        peerTls = peerTls();
+        HttpClient peerFiles = ProxyClient.create(workers, peerTls);
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
-        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
-        http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
+        NodeConfig.Tls t = config.tls();
+        if (t.enabled()) {
+            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context, serverTls());
+        } else {
+            http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
+        }
         started.add(http);
-        log.info("HTTP public interface listening on {}... ({} transport)", shown(config.httpListen(), http.port()),
-                Transports.name());
-        cluster = ClusterServices.start(config, store, metrics, http.port());
+        log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
+                shown(config.httpListen(), http.port()), Transports.name());
+        if (t.redirectListen() != null) {
+            PublicHttpServer redirect = PublicHttpServer.start(t.redirectListen(), boss, workers,
+                    HttpsRedirect.initializer(http.port()));
+            started.add(redirect);
+            log.info("HTTP redirect to HTTPS listening on {}...", shown(t.redirectListen(), redirect.port()));
+        }
+        cluster = ClusterServices.start(config, store, metrics, http.port(), Clock.systemUTC(), peerTls);
         started.add(cluster);
         if (config.ftpListen() != null) {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
                     config.ftpIdleTimeout());
-            PeerFileStreams streams = new PeerFileStreams(addresses);
+            PeerFileStreams streams = new PeerFileStreams(addresses, peerTls);
             NodeConfig.Writes w = config.writes();
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
-                    users.isEmpty() ? null : new PeerWrites(addresses), users, throttle, w.anonymousRead(),
+                    users.isEmpty() ? null : new PeerWrites(addresses, peerTls), users, throttle, w.anonymousRead(),
                     w.maxUploadSize());
             ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites);
             ftp.start();
@@ -196,9 +213,26 @@ public final class DftpNode implements AutoCloseable {
         EventExecutorGroup io = new DefaultEventExecutorGroup(WRITE_THREADS, daemon("dftp-write"));
         started.add(() -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS));
         writes = new LocalWrites(localRoot, local);
-        DavContext dav = new DavContext(writes, WriteForwarder.toPeers(addresses::publicAddress),
+        DavContext dav = new DavContext(writes, WriteForwarder.toPeers(addresses::publicAddress, peerTls),
                 config.writes().maxUploadSize(), io);
         return new DavHandler(() -> store.snapshot().tree(), config.nodeName(), dav, !users.isEmpty());
+    }
+
+    /** The public port's certificate, loaded once for HTTPS and the peers' TLS alike. */
+    private ServerTls serverTls() throws IOException {
+        if (serverTls == null) {
+            serverTls = ServerTls.load(config.tls().cert(), config.tls().key());
+        }
+        return serverTls;
+    }
+
+    /** TLS between nodes ({@code -peer-tls}), or null when the node speaks plain HTTP to its peers. */
+    private PeerTls peerTls() throws IOException {
+        NodeConfig.Tls t = config.tls();
+        if (!t.peerTls()) {
+            return null;
+        }
+        return PeerTls.create(serverTls(), t.peerCa() != null ? t.peerCa() : t.cert());
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

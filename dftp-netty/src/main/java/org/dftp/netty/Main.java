@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bin/dftp}: parses the flags of PROTOCOL.md in any of Go's four spellings ({@code -flag value},
+ * {@code bin/dftp}: parses the flags of docs/PROTOCOL.md in any of Go's four spellings ({@code -flag value},
  * {@code -flag=value}, {@code --flag value}, {@code --flag=value}), validates them into a
  * {@link NodeConfig} and runs a {@link DftpNode} until the process is stopped. Bad flags end with one
  * line on stderr and exit code 2, as Go's flag package does.
  */
-@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
         description = "Serves the directory trees of many machines as one, over HTTP and FTP.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
@@ -102,6 +102,28 @@ public final class Main implements Callable<Integer> {
             description = "largest file a client may write, in bytes or with k, M, G, T; 0 for no limit "
                     + "(default ${DEFAULT-VALUE})")
     String maxUploadSize;
+
+    @Option(names = {"-tls-cert", "--tls-cert"}, paramLabel = "file",
+            description = "PEM certificate chain for HTTPS on the public HTTP port (with -tls-key); reloaded when it changes")
+    String tlsCert;
+
+    @Option(names = {"-tls-key", "--tls-key"}, paramLabel = "file",
+            description = "PEM private key of -tls-cert")
+    String tlsKey;
+
+    @Option(names = {"-http-redirect-listen", "--http-redirect-listen"}, paramLabel = "string",
+            description = "host:port for plain HTTP that redirects every request to HTTPS (308); needs -tls-cert")
+    String httpRedirectListen;
+
+    @Option(names = {"-peer-tls", "--peer-tls"}, paramLabel = "bool", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true",
+            description = "speak TLS with the other nodes (management API, proxied files, forwarded writes) with the "
+                    + "-tls-cert certificate; every node of the cluster needs it (default ${DEFAULT-VALUE})")
+    boolean peerTls;
+
+    @Option(names = {"-peer-ca", "--peer-ca"}, paramLabel = "file",
+            description = "PEM certificates that peers' certificates must chain to (default: this node's own -tls-cert)")
+    String peerCa;
 
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
@@ -206,18 +228,31 @@ public final class Main implements Callable<Integer> {
                 duration("-full-update-interval", fullUpdateInterval),
                 duration("-ping-interval", pingInterval),
                 pingFailures,
-                new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)));
+                new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)),
+                tls());
+    }
+
+    private NodeConfig.Tls tls() {
+        Path cert = readableFile("-tls-cert", tlsCert);
+        Path key = readableFile("-tls-key", tlsKey);
+        HostPort redirect = httpRedirectListen == null || httpRedirectListen.isEmpty() ? null
+                : address("-http-redirect-listen", httpRedirectListen);
+        return new NodeConfig.Tls(cert, key, redirect, peerTls, readableFile("-peer-ca", peerCa));
+    }
+
+    private static Path readableFile(String flag, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Path p = Path.of(value);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException(flag + " " + value + " is not a readable file");
+        }
+        return p;
     }
 
     private Path users() {
-        if (usersFile == null || usersFile.isEmpty()) {
-            return null;
-        }
-        Path p = Path.of(usersFile);
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new IllegalArgumentException("-users " + usersFile + " is not a readable file");
-        }
-        return p;
+        return readableFile("-users", usersFile);
     }
 
     /** A byte count: digits, then perhaps one of k, M, G, T (powers of 1024, as nginx reads sizes). */

@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.dftp.core.DfsPath;
 
 /**
- * Everything a node is started with: the flags of PROTOCOL.md, validated. Built by {@link Main} from
+ * Everything a node is started with: the flags of docs/PROTOCOL.md, validated. Built by {@link Main} from
  * the command line, or directly by tests and embedding applications.
  *
  * @param nodeName this node's name (the host name unless {@code -node-name} says otherwise)
@@ -24,6 +24,7 @@ import org.dftp.core.DfsPath;
  * @param pingInterval how often every peer is pinged
  * @param pingFailures missed pings in a row after which a peer is removed
  * @param writes who may write and how much ({@link Writes#READ_ONLY} without {@code -users})
+ * @param tls the public port's certificate ({@link Tls#NONE}: plain HTTP)
  */
 public record NodeConfig(
         String nodeName,
@@ -41,7 +42,46 @@ public record NodeConfig(
         Duration fullUpdateInterval,
         Duration pingInterval,
         int pingFailures,
-        Writes writes) {
+        Writes writes,
+        Tls tls) {
+
+    /**
+     * The TLS flags.
+     *
+     * @param cert the PEM certificate chain of {@code -tls-cert}, or null for plain HTTP
+     * @param key its PEM private key ({@code -tls-key})
+     * @param redirectListen {@code -http-redirect-listen}: a plain HTTP port that sends every request to
+     *     HTTPS with a {@code 308}, or null
+     * @param peerTls {@code -peer-tls}: the management API, and every request between nodes, over TLS
+     * @param peerCa {@code -peer-ca}: the PEM certificates a peer's must chain to; null for this node's own
+     */
+    public record Tls(Path cert, Path key, HostPort redirectListen, boolean peerTls, Path peerCa) {
+        public static final Tls NONE = new Tls(null, null, null, false, null);
+
+        public Tls {
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("-tls-cert and -tls-key go together");
+            }
+            if (redirectListen != null && cert == null) {
+                throw new IllegalArgumentException("-http-redirect-listen needs -tls-cert and -tls-key");
+            }
+            if (peerTls && cert == null) {
+                throw new IllegalArgumentException("-peer-tls needs -tls-cert and -tls-key");
+            }
+            if (peerCa != null && !peerTls) {
+                throw new IllegalArgumentException("-peer-ca goes with -peer-tls");
+            }
+        }
+
+        /** Plain HTTP for the public port only: no TLS between nodes. */
+        public Tls(Path cert, Path key, HostPort redirectListen) {
+            this(cert, key, redirectListen, false, null);
+        }
+
+        public boolean enabled() {
+            return cert != null;
+        }
+    }
 
     /**
      * The write flags.
@@ -62,43 +102,50 @@ public record NodeConfig(
 
     public NodeConfig {
         java.util.Objects.requireNonNull(writes, "writes");
+        java.util.Objects.requireNonNull(tls, "tls");
     }
 
-    /** A node with the defaults of PROTOCOL.md on the given ports; convenient for tests. */
+    /** A node with the defaults of docs/PROTOCOL.md on the given ports; convenient for tests. */
     public static NodeConfig defaults(String nodeName, Path dfsRoot) {
         return new NodeConfig(nodeName, "dftp", dfsRoot, DfsPath.ROOT,
                 HostPort.parse(":7040"), HostPort.parse(":7041"), HostPort.parse(":2121"),
                 HostPort.parse("224.0.0.9:7041"), null, null, 64, Duration.ofMinutes(5),
-                Duration.ofHours(1), Duration.ofSeconds(10), 3, Writes.READ_ONLY);
+                Duration.ofHours(1), Duration.ofSeconds(10), 3, Writes.READ_ONLY, Tls.NONE);
     }
 
     public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes);
+                pingInterval, pingFailures, writes, tls);
     }
 
     public NodeConfig withMulticast(HostPort group) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes);
+                pingInterval, pingFailures, writes, tls);
     }
 
     public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingEvery, missedPings, writes);
+                fullUpdateInterval, pingEvery, missedPings, writes, tls);
     }
 
     public NodeConfig withWrites(Writes w) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, w);
+                fullUpdateInterval, pingInterval, pingFailures, w, tls);
+    }
+
+    public NodeConfig withTls(Tls t) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingInterval, pingFailures, writes, t);
     }
 
     public NodeConfig withFullUpdateInterval(Duration every) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
-                pingInterval, pingFailures, writes);
+                pingInterval, pingFailures, writes, tls);
     }
 }

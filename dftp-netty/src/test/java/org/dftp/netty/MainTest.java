@@ -33,7 +33,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * The command line: Go's four flag spellings, the defaults of PROTOCOL.md, {@code --help}, and one line
+ * The command line: Go's four flag spellings, the defaults of docs/PROTOCOL.md, {@code --help}, and one line
  * plus exit code 2 for every mistake. Failing cases go through {@link Main#run}, which never gets as far
  * as starting a node; the success path parses into a {@link NodeConfig} and starts a {@link DftpNode}.
  */
@@ -114,6 +114,19 @@ class MainTest {
     }
 
     @Test
+    void writeFlagsDefaultToAReadOnlyServerWithAnonymousReads() throws IOException {
+        assertEquals(NodeConfig.Writes.READ_ONLY, config("-dfsroot", dir.toString()).writes());
+        Path users = Files.writeString(dir.resolve("users"), "");
+        NodeConfig c = config("-dfsroot", dir.toString(), "-users=" + users, "-anonymous-read=false",
+                "-max-upload-size=10G");
+        assertEquals(new NodeConfig.Writes(users, false, 10L << 30), c.writes());
+        assertTrue(config("-dfsroot", dir.toString(), "-anonymous-read").writes().anonymousRead(),
+                "a bare boolean flag means true, as in Go");
+        assertEquals(512 * 1024, Main.size("-max-upload-size", "512k"));
+        assertEquals(1048576, Main.size("-max-upload-size", "1048576"));
+    }
+
+    @Test
     void emptyAddressesSwitchFtpAndDiscoveryOff() throws IOException {
         NodeConfig c = config("-dfsroot=" + dir, "-ftp-listen=", "-multicast-discovery-addr", "");
         assertNull(c.ftpListen());
@@ -184,7 +197,16 @@ class MainTest {
                 Arguments.of(List.of("-dfsroot={dir}", "-node-name=(multiple)"), "-node-name"),
                 Arguments.of(List.of("-dfsroot={dir}", "-node-name=a/b"), "-node-name"),
                 Arguments.of(List.of("-dfsroot={dir}", "-cluster-name= "), "-cluster-name"),
-                Arguments.of(List.of("-dfsroot={dir}", "-dfsmount=../x"), "-dfsmount"));
+                Arguments.of(List.of("-dfsroot={dir}", "-dfsmount=../x"), "-dfsmount"),
+                Arguments.of(List.of("-dfsroot={dir}", "-users={dir}/missing"), "-users {dir}/missing is not a readable file"),
+                Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=10X"), "-max-upload-size: `10X` is not a size"),
+                Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=-1"), "-max-upload-size"),
+                Arguments.of(List.of("-dfsroot={dir}", "-max-upload-size=99999999999T"), "-max-upload-size"),
+                Arguments.of(List.of("-dfsroot={dir}", "-anonymous-read=maybe"), "-anonymous-read"),
+                Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/file.txt"), "-tls-cert and -tls-key go together"),
+                Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/none.pem", "-tls-key={dir}/file.txt"),
+                        "-tls-cert {dir}/none.pem is not a readable file"),
+                Arguments.of(List.of("-dfsroot={dir}", "-http-redirect-listen=:8080"), "-http-redirect-listen needs -tls-cert"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -198,7 +220,7 @@ class MainTest {
         assertTrue(text.endsWith("\n"), text);
         assertEquals(1, text.split("\n").length, "one line: " + text);
         assertTrue(text.startsWith("dftp: "), text);
-        assertTrue(text.contains(expected), text);
+        assertTrue(text.contains(expected.replace("{dir}", dir.toString())), text);
         assertFalse(text.contains("Exception") || text.contains("\tat "), "no stack trace: " + text);
     }
 

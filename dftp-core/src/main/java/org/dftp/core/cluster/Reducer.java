@@ -33,7 +33,7 @@ public final class Reducer {
         if (e instanceof UpdateReceived u) {
             NodeInfo peer = s.peer(u.sender());
             if (peer == null) {
-                return s; // PROTOCOL.md: an update from an unknown sender is ignored
+                return s; // docs/PROTOCOL.md: an update from an unknown sender is ignored
             }
             DfsTree t;
             if (u.tree() != null) {
@@ -74,7 +74,7 @@ public final class Reducer {
     }
 
     /**
-     * The changes a peer may make: its own. A node pushes only its own files (PROTOCOL.md), so a
+     * The changes a peer may make: its own. A node pushes only its own files (docs/PROTOCOL.md), so a
      * change naming another owner is dropped rather than letting one peer rewrite another's offers
      * (and rather than failing the whole update, as replaceOwner would).
      */

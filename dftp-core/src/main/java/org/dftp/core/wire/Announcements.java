@@ -9,7 +9,7 @@ import org.dftp.core.tree.Offer;
 /**
  * The one place where a {@link FileAnnouncement} from a peer becomes a {@link Change} of the tree, and
  * back. The sender is who owns what it announces: an {@code OwnerNode} naming somebody else is not
- * trusted, since a node pushes only its own files (PROTOCOL.md).
+ * trusted, since a node pushes only its own files (docs/PROTOCOL.md).
  */
 public final class Announcements {
     private Announcements() {

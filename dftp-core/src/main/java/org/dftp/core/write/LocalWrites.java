@@ -237,11 +237,18 @@ public final class LocalWrites {
         }
     }
 
-    /** Where {@code to} goes, refusing a target inside its own source (a loop WebDAV forbids). */
+    /**
+     * Where {@code to} goes, refusing a target inside its own source (a loop WebDAV forbids) and a target that
+     * holds the source: replacing it would delete the source before it is moved or copied.
+     */
     private Path target(DfsPath from, DfsPath to) throws WriteException {
         if (to.startsWith(from)) {
             throw new WriteException(WriteException.Kind.FORBIDDEN,
                     "`" + to + "` lies inside `" + from + "`");
+        }
+        if (from.startsWith(to)) {
+            throw new WriteException(WriteException.Kind.FORBIDDEN,
+                    "`" + from + "` lies inside `" + to + "`");
         }
         return place(to);
     }

@@ -31,6 +31,26 @@ public final class Upload implements AutoCloseable {
     private final boolean existed;
     private FileChannel channel;
     private long written;
+    /** Bytes written since the last early writeback began. */
+    private long unsynced;
+    private final java.util.concurrent.atomic.AtomicBoolean syncing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** How many bytes an upload writes between two early writebacks. */
+    static final long WRITEBACK_BYTES = 8L * 1024 * 1024;
+    /** The threads that wait for the disk on behalf of uploads; each upload has at most one job queued. */
+    private static final java.util.concurrent.ExecutorService WRITEBACK = writeback();
+
+    private static java.util.concurrent.ExecutorService writeback() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "dftp-writeback-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
     private boolean done;
 
     Upload(LocalWrites writes, DfsPath path, Path target, Path temp, FileChannel channel, long limit, boolean existed) {
@@ -86,6 +106,35 @@ public final class Upload implements AutoCloseable {
         } catch (IOException e) {
             abort();
             throw WriteException.of(e, path);
+        }
+        unsynced += n;
+        if (unsynced >= WRITEBACK_BYTES && !syncing.get()) {
+            unsynced = 0;
+            startWriteback();
+        }
+    }
+
+    /**
+     * Starts the disk on what is written so far, on a thread of its own ({@code fdatasync} of the temp
+     * file), while this thread goes on writing: by the commit's {@code fsync} little is left to wait for.
+     * Without it the whole file waits in the page cache until then, and a GiB upload spends a second or
+     * more in that one call. At most one per upload at a time.
+     */
+    private void startWriteback() {
+        FileChannel ch = channel;
+        syncing.set(true);
+        try {
+            WRITEBACK.execute(() -> {
+                try {
+                    ch.force(false);
+                } catch (IOException e) {
+                    // Closed by a commit or an abort meanwhile: the commit's own fsync is what counts.
+                } finally {
+                    syncing.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            syncing.set(false);
         }
     }
 

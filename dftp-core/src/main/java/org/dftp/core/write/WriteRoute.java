@@ -67,8 +67,10 @@ public final class WriteRoute {
     }
 
     private static Decision holder(DfsNode dir, DfsPath path, String self, DfsPath selfMount) {
+        // A directory nobody offers under our mount is one implied by its entries for a moment (a file
+        // settled before the directory's own offer): it can only be ours.
         if (selfMount != null && path.startsWith(selfMount)
-                && (path.equals(selfMount) || Offer.find(dir.offer(), self) != null)) {
+                && (path.equals(selfMount) || dir.offer() == null || Offer.find(dir.offer(), self) != null)) {
             return LOCAL;
         }
         Offer winner = dir.offer();

@@ -140,7 +140,7 @@ class DfsTreeTest {
 
     @Test
     void modificationTimeDoesNotDecideTheOwner() {
-        // PROTOCOL.md: the more recent LastInfoUpdated wins; LastModified is not considered.
+        // docs/PROTOCOL.md: the more recent LastInfoUpdated wins; LastModified is not considered.
         DfsTree t = tree("ga /f 1 m=999999 @100", "gb /f 2 m=1 @200");
         assertEquals("gb", at(t, "/f").owner());
     }

@@ -251,6 +251,20 @@ class LocalWritesTest {
     }
 
     @Test
+    void aMoveOrCopyOntoADirectoryHoldingTheSourceIsRefusedAndLosesNothing() throws Exception {
+        for (boolean overwrite : new boolean[] {true, false}) {
+            WriteException e = assertThrows(WriteException.class,
+                    () -> writes.move(DfsPath.of("docs/old.txt"), DfsPath.of("docs"), overwrite));
+            assertEquals(WriteException.Kind.FORBIDDEN, e.kind());
+            e = assertThrows(WriteException.class,
+                    () -> writes.copy(DfsPath.of("docs/old.txt"), DfsPath.of("docs"), overwrite, true, Long.MAX_VALUE));
+            assertEquals(WriteException.Kind.FORBIDDEN, e.kind());
+        }
+        assertEquals("old content", Files.readString(dir.resolve("docs/old.txt")));
+        assertNotNull(at("docs/old.txt"));
+    }
+
+    @Test
     void theModificationTimeCanBeSet() throws Exception {
         writes.setModified(DfsPath.of("docs/old.txt"), 1_000_000_000_000L);
         assertEquals(1_000_000_000L, at("docs/old.txt").lastModified());

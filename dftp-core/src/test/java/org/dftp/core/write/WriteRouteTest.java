@@ -60,4 +60,16 @@ class WriteRouteTest {
         r = assertInstanceOf(WriteRoute.Refused.class, WriteRoute.of(tree, DfsPath.of("top.txt"), "a", null));
         assertEquals(WriteException.Kind.FORBIDDEN, r.why().kind());
     }
+
+    @Test
+    void aDirectoryImpliedByAFileSettledBeforeItsOwnOfferStaysLocalUnderTheMount() {
+        // A concurrent upload's file reached the tree before the MKCOL of its directory did: the directory is
+        // there with no offer of its own for a moment. Found racing rclone's parallel transfers.
+        DfsTree t = DfsTree.EMPTY.apply(List.of(file("dst/plain.txt", "a", 10)));
+        assertEquals(null, t.lookup(DfsPath.of("dst")).offer());
+        assertEquals(new WriteRoute.Local(), route(t, "dst/other.txt", "a"));
+        WriteRoute.Refused r = assertInstanceOf(WriteRoute.Refused.class,
+                WriteRoute.of(t, DfsPath.of("dst/other.txt"), "a", DfsPath.of("elsewhere")));
+        assertEquals(WriteException.Kind.FORBIDDEN, r.why().kind(), "not under our mount: nobody's");
+    }
 }

@@ -82,6 +82,12 @@ public final class ClusterServices implements AutoCloseable {
      */
     public static ClusterServices start(NodeConfig cfg, DfsStore store, NodeMetrics metrics, int publicPort,
                                         Clock clock) throws IOException {
+        return start(cfg, store, metrics, publicPort, clock, null);
+    }
+
+    /** The same, speaking TLS with every peer when {@code tls} is not null ({@code -peer-tls}). */
+    public static ClusterServices start(NodeConfig cfg, DfsStore store, NodeMetrics metrics, int publicPort,
+                                        Clock clock, org.dftp.netty.tls.PeerTls tls) throws IOException {
         Objects.requireNonNull(cfg, "cfg");
         Objects.requireNonNull(store, "store");
         LoopResources loops = LoopResources.create("dftp-mgmt", 1, 2, true);
@@ -90,13 +96,13 @@ public final class ClusterServices implements AutoCloseable {
         DisposableServer server = null;
         Liveness liveness = null;
         try {
-            client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT);
+            client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT, tls);
             HostPort publicAddr = advertised(cfg.httpListen().host(), publicPort);
             membership = new Membership(store, client, metrics, clock, publicAddr,
                     advertised(cfg.mgmtListen().host(), cfg.mgmtListen().port()));
             ManagementServer api = new ManagementServer(membership, store, metrics, clock);
             try {
-                server = api.bind(cfg.mgmtListen(), loops);
+                server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {
                 throw new IOException("cannot listen on " + cfg.mgmtListen() + " (management): " + rootMessage(e), e);
             }

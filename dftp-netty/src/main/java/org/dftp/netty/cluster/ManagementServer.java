@@ -31,7 +31,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The management HTTP API of PROTOCOL.md on Reactor Netty's {@link HttpServer}: {@code /cluster/},
+ * The management HTTP API of docs/PROTOCOL.md on Reactor Netty's {@link HttpServer}: {@code /cluster/},
  * {@code /join/}, {@code /update/} exactly as the original answers them (paths matched as Go's
  * {@code ServeMux} does: {@code /cluster/} and everything below it, {@code /cluster} redirected), plus
  * {@code /healthz} and {@code /metrics}.
@@ -66,14 +66,19 @@ public final class ManagementServer {
 
     /** Binds the API to {@code listen} on {@code loops}; the caller disposes the server. */
     public DisposableServer bind(HostPort listen, LoopResources loops) {
-        return HttpServer.create()
+        return bind(listen, loops, null);
+    }
+
+    /** The same, over TLS with {@code tls} ({@code -peer-tls}) unless it is null. */
+    public DisposableServer bind(HostPort listen, LoopResources loops, org.dftp.netty.tls.PeerTls tls) {
+        HttpServer server = HttpServer.create()
                 .bindAddress(listen::bindAddress)
                 .runOn(loops)
                 // A full update's body in one piece per read buffer (up to 64 KiB) instead of 8 KiB pieces:
                 // a 500,000-entry join then takes 2,000 trips through the pipeline, not 13,000.
                 .httpRequestDecoder(spec -> spec.maxChunkSize(MAX_CHUNK))
-                .handle(this::handle)
-                .bindNow();
+                .handle(this::handle);
+        return (tls == null ? server : tls.secure(server)).bindNow();
     }
 
     /**

@@ -23,7 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The greeting flow of PROTOCOL.md: who greets whom, who pushes full updates to whom. It publishes what
+ * The greeting flow of docs/PROTOCOL.md: who greets whom, who pushes full updates to whom. It publishes what
  * it learns as events ({@code PeerSeen}, {@code UpdateReceived}) and decides the side effects that follow
  * (greet back, push a full update, greet peers learned from an answer) from the state, outside the
  * reducer.

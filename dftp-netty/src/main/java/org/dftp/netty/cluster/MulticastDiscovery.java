@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Multicast peer discovery of PROTOCOL.md on Netty's own datagram channel (epoll where it loads, NIO
+ * Multicast peer discovery of docs/PROTOCOL.md on Netty's own datagram channel (epoll where it loads, NIO
  * otherwise, IPv4): joins the group on every up, multicast-capable IPv4 interface, sends a
  * {@link DiscoveryPing} at start and every {@link #PING_INTERVAL}, and hands every ping of our cluster
  * from another node to a listener with the sender's management address (an empty host taken from the

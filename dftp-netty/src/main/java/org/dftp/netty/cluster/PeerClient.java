@@ -43,6 +43,8 @@ public final class PeerClient implements AutoCloseable {
 
     private final ConnectionProvider pool;
     private final HttpClient http;
+    /** {@code https://} under {@code -peer-tls}: Reactor Netty speaks TLS only to URLs that ask for it. */
+    private final String scheme;
     private final Duration pushTimeout;
 
     /**
@@ -52,6 +54,12 @@ public final class PeerClient implements AutoCloseable {
      * @param pushTimeout how long a peer may take to answer an update once it was sent
      */
     public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout) {
+        this(loops, connectTimeout, responseTimeout, pushTimeout, null);
+    }
+
+    /** @param tls TLS to every peer ({@code -peer-tls}), or null for plain HTTP as the original speaks */
+    public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout,
+                      org.dftp.netty.tls.PeerTls tls) {
         Objects.requireNonNull(loops, "loops");
         this.pushTimeout = Objects.requireNonNull(pushTimeout, "pushTimeout");
         this.pool = ConnectionProvider.builder("dftp-peers")
@@ -61,11 +69,13 @@ public final class PeerClient implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(50))
                 .evictInBackground(Duration.ofSeconds(60))
                 .build();
-        this.http = HttpClient.create(pool)
+        HttpClient plain = HttpClient.create(pool)
                 .runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .responseTimeout(responseTimeout)
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, USER_AGENT));
+        this.http = tls == null ? plain : tls.secure(plain);
+        this.scheme = tls == null ? "http://" : "https://";
     }
 
     /** The greeting {@code g} sent to the management API at {@code peer}; completes with its cluster listing. */
@@ -148,9 +158,9 @@ public final class PeerClient implements AutoCloseable {
         }, UpdateWriter::close);
     }
 
-    private static String uri(HostPort peer, String path) {
+    private String uri(HostPort peer, String path) {
         HostPort target = peer.host().isEmpty() ? new HostPort("127.0.0.1", peer.port()) : peer;
-        return "http://" + target + path;
+        return scheme + target + path;
     }
 
     private static Mono<byte[]> readLimited(ByteBufFlux content) {

@@ -1,6 +1,6 @@
 /**
  * The cluster side of a node: the management API, the client to other nodes, the greeting flow and
- * multicast discovery, wire-compatible with the original Go implementation (PROTOCOL.md Part 1).
+ * multicast discovery, wire-compatible with the original Go implementation (docs/PROTOCOL.md Part 1).
  *
  * <h2>Shape</h2>
  * <ul>

@@ -190,6 +190,10 @@ public final class DavHandler {
     }
 
     private RequestBody put(DavExchange ex, DfsTree t) {
+        if (ex.req.headers().contains(HttpHeaderNames.CONTENT_RANGE)) {
+            // A partial PUT would replace the whole file by the fragment (RFC 9110 14.5: refuse it).
+            return refuseEarly(ex, HttpResponseStatus.BAD_REQUEST, "PUT with Content-Range is not supported");
+        }
         long length = HttpUtil.getContentLength(ex.req, -1L);
         if (length > dav.maxUploadSize) {
             return refuseEarly(ex, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -236,7 +240,16 @@ public final class DavHandler {
         }
         LocalWrites w = dav.writes;
         ex.blocking(dav.io, () -> {
-            w.mkdir(ex.path);
+            try {
+                w.mkdir(ex.path);
+            } catch (WriteException e) {
+                if (e.kind() != WriteException.Kind.EXISTS) {
+                    throw e;
+                }
+                // Another MKCOL of the same path won the race since the tree was read.
+                ex.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "`" + ex.path + "` already exists");
+                return;
+            }
             ex.status(HttpResponseStatus.CREATED);
         });
     }

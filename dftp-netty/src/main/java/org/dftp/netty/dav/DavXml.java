@@ -24,6 +24,7 @@ import org.xml.sax.SAXParseException;
 final class DavXml {
     static final String DAV = "DAV:";
 
+    static final int MAX_DEPTH = 64;
     private static final DocumentBuilderFactory FACTORY = factory();
 
     private DavXml() {
@@ -49,6 +50,8 @@ final class DavXml {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser cannot be made safe", e);
         }
+        // Bodies nest a few levels; a deep one would only cost stack when a dead property is written out again.
+        f.setAttribute("http://www.oracle.com/xml/jaxp/properties/maxElementDepth", String.valueOf(MAX_DEPTH));
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
         f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         return f;
@@ -175,30 +178,12 @@ final class DavXml {
         b.append("</").append(name).append('>');
     }
 
-    /** {@code s} safe as XML text or in a double-quoted attribute. */
+    /**
+     * {@code s} safe as XML text or in a double-quoted attribute: the escaping of HTML text serves XML too,
+     * and a carriage return is written as a reference, which a parser would otherwise turn into a line feed.
+     */
     static String escape(String s) {
-        StringBuilder b = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String r = switch (c) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\r' -> "&#13;";
-                default -> null;
-            };
-            if (r != null && b == null) {
-                b = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (b != null) {
-                if (r != null) {
-                    b.append(r);
-                } else {
-                    b.append(c);
-                }
-            }
-        }
-        return b == null ? s : b.toString();
+        String e = org.dftp.netty.http.UrlPaths.escape(s);
+        return e.indexOf('\r') < 0 ? e : e.replace("\r", "&#13;");
     }
 }

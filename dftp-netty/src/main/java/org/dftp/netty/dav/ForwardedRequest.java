@@ -68,6 +68,7 @@ final class ForwardedRequest implements RequestBody {
     private final HttpRequest req;
     private final String ownerName;
     private final Runnable done;
+    private final org.dftp.netty.tls.PeerTls tls;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>();
     private Channel owner;
     private boolean connected;
@@ -76,7 +77,9 @@ final class ForwardedRequest implements RequestBody {
     private boolean finished;
     private int unflushed;
 
-    private ForwardedRequest(ChannelHandlerContext client, HttpRequest req, String ownerName, Runnable done) {
+    private ForwardedRequest(ChannelHandlerContext client, HttpRequest req, String ownerName, Runnable done,
+                             org.dftp.netty.tls.PeerTls tls) {
+        this.tls = tls;
         this.client = client;
         this.req = req;
         this.ownerName = ownerName;
@@ -84,9 +87,10 @@ final class ForwardedRequest implements RequestBody {
     }
 
     /** The node's forwarder: owners' addresses from the cluster state. */
-    static WriteForwarder over(java.util.function.Function<String, HostPort> addresses) {
+    static WriteForwarder over(java.util.function.Function<String, HostPort> addresses,
+                               org.dftp.netty.tls.PeerTls tls) {
         return (ctx, req, ownerName, user, done) -> {
-            ForwardedRequest f = new ForwardedRequest(ctx, req, ownerName, done);
+            ForwardedRequest f = new ForwardedRequest(ctx, req, ownerName, done, tls);
             HostPort addr = addresses.apply(ownerName);
             if (addr == null) {
                 f.fail(HttpResponseStatus.BAD_GATEWAY, "node " + ownerName + " owns this place, but its address is unknown");
@@ -143,6 +147,9 @@ final class ForwardedRequest implements RequestBody {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.clientHandler(ch.alloc(), addr.host(), addr.port()));
+                        }
                         ch.pipeline().addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
                         ch.pipeline().addLast(new HttpClientCodec());
                         ch.pipeline().addLast(new OwnerAnswer());

@@ -139,7 +139,7 @@ final class Properties {
                 String key = DavXml.key(p);
                 HttpResponseStatus s = HttpResponseStatus.OK;
                 if (DavXml.DAV.equals(p.getNamespaceURI())) {
-                    if (set && p.getLocalName().equals("getlastmodified") && !node.isDirectory()) {
+                    if (set && p.getLocalName().equals("getlastmodified")) {
                         try {
                             mtime = LiveProperties.parseDate(p.getTextContent());
                         } catch (RuntimeException e) {

@@ -21,12 +21,12 @@ import org.dftp.netty.http.RequestBody;
  * {@link #BATCH_BYTES}; one writer thread ({@code io}, the same for the whole upload, so batches land in
  * order) makes the gathering writes, the {@code fsync} and the rename. Back-pressure: while more than
  * {@link #HIGH_WATER} bytes wait for the disk, the connection is not read; below {@link #LOW_WATER} it is
- * again. So an upload of any size holds a few MiB.
+ * again. So an upload of any size holds well under a MiB, and a thousand of them under a GiB.
  */
 final class UploadBody implements RequestBody {
-    static final int BATCH_BYTES = 256 * 1024;
-    static final long HIGH_WATER = 4L * 1024 * 1024;
-    static final long LOW_WATER = 1L * 1024 * 1024;
+    static final int BATCH_BYTES = 128 * 1024;
+    static final long HIGH_WATER = 512 * 1024;
+    static final long LOW_WATER = 128 * 1024;
 
     private final DavExchange ex;
     private final EventExecutor io;
@@ -58,7 +58,12 @@ final class UploadBody implements RequestBody {
         ByteBuf b = piece.content();
         boolean last = piece instanceof LastHttpContent;
         if (failed) {
+            // The pieces gathered before the disk refused are dropped with the rest.
             piece.release();
+            if (batch != null) {
+                batch.release();
+                batch = null;
+            }
             return;
         }
         if (b.isReadable()) {
@@ -79,7 +84,8 @@ final class UploadBody implements RequestBody {
 
     private void submit(CompositeByteBuf bytes) {
         long n = bytes.readableBytes();
-        if (queued.addAndGet(n) > HIGH_WATER && !paused) {
+        if (queued.addAndGet(n) > HIGH_WATER) {
+            // Every time, not only the first: the connection handler may have turned reading on meanwhile.
             paused = true;
             ex.ctx.channel().config().setAutoRead(false);
         }

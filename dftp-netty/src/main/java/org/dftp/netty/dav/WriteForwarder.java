@@ -8,9 +8,13 @@ import org.dftp.netty.http.RequestBody;
 /** Relays a write to the node that owns its place, streaming both ways. */
 @FunctionalInterface
 public interface WriteForwarder {
-    /** Relays to the owners' public HTTP ports, found by name ({@code addresses} gives null for an unknown one). */
-    static WriteForwarder toPeers(java.util.function.Function<String, org.dftp.netty.HostPort> addresses) {
-        return ForwardedRequest.over(addresses);
+    /**
+     * Relays to the owners' public HTTP ports, found by name ({@code addresses} gives null for an unknown one),
+     * over TLS when {@code tls} is not null.
+     */
+    static WriteForwarder toPeers(java.util.function.Function<String, org.dftp.netty.HostPort> addresses,
+                                  org.dftp.netty.tls.PeerTls tls) {
+        return ForwardedRequest.over(addresses, tls);
     }
 
     /**

@@ -32,6 +32,15 @@ public final class Access {
     private final LoginThrottle throttle;
     private final Predicate<InetAddress> peers;
     private final Executor verifier;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<User>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final byte[] flightKey = randomKey();
+
+    private static byte[] randomKey() {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        return k;
+    }
 
     /**
      * @param peers whether an address is a peer node's, whose vouching is believed
@@ -46,8 +55,44 @@ public final class Access {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
-    Executor verifier() {
-        return verifier;
+    /**
+     * Checks {@code creds} on the verifier's threads. Requests that carry the same credentials while a check
+     * of them runs share it: a client opening 64 connections at once costs one PBKDF2, not 64. The
+     * requests in flight are keyed by the name and an HMAC of the password under a key of this process,
+     * never by the password itself.
+     */
+    java.util.concurrent.CompletableFuture<User> verify(Credentials creds) {
+        String key = creds.name() + '\0' + flightMac(creds.password());
+        java.util.concurrent.CompletableFuture<User> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<User> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return running;
+        }
+        try {
+            verifier.execute(() -> {
+                try {
+                    mine.complete(users.authenticate(creds.name(), creds.password()));
+                } catch (RuntimeException e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    inFlight.remove(key, mine);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.remove(key, mine);
+            mine.complete(null);
+        }
+        return mine;
+    }
+
+    private String flightMac(String password) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(flightKey, "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no HmacSHA256", e);
+        }
     }
 
     public Users users() {

@@ -46,7 +46,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The public HTTP API of PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
+ * The public HTTP API of docs/PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
  * proxied), {@code /find/}. One instance per connection; it expects {@code HttpServerCodec} and
  * {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
  * Netty pipeline over a tree its application provides ({@link DfsHttpContext#local}).
@@ -84,7 +84,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             waiting.add(o);
             ctx.channel().config().setAutoRead(false);
         } else if (msg instanceof HttpRequest req) {
-            handle(ctx, req);
+            request(ctx, req);
         } else {
             // The body of a request answered without it (GET, HEAD, a refusal).
             ReferenceCountUtil.release(msg);
@@ -99,8 +99,20 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         b.content(piece);
     }
 
-    private void handle(ChannelHandlerContext ctx, HttpRequest req) {
+    /** A request, perhaps whole with its body (a {@code FullHttpRequest} behind an aggregator). */
+    private void request(ChannelHandlerContext ctx, HttpRequest req) {
         dispatch(ctx, () -> authenticate(ctx, req), req);
+        if (req instanceof HttpContent whole) {
+            if (body != null && waiting.isEmpty()) {
+                toBody(whole);
+            } else if (busy) {
+                // Its body waits for the sink that the user check, still running, sets up.
+                waiting.add(new io.netty.handler.codec.http.DefaultLastHttpContent(whole.content().retain()));
+                whole.release();
+            } else {
+                whole.release();
+            }
+        }
     }
 
     /** Runs {@code step} for {@code req}; then feeds the body pieces that queued meanwhile, and resumes if it ended. */
@@ -161,10 +173,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         busy = true;
         ctx.channel().config().setAutoRead(false);
-        access.verifier().execute(() -> {
-            User u = access.users().authenticate(creds.name(), creds.password());
-            ctx.executor().execute(() -> authenticated(ctx, req, u, from));
-        });
+        access.verify(creds).whenComplete((u, failure) ->
+                ctx.executor().execute(() -> authenticated(ctx, req, failure == null ? u : null, from)));
     }
 
     private void authenticated(ChannelHandlerContext ctx, HttpRequest req, User user, InetAddress from) {
@@ -192,10 +202,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         dispatch(ctx, () -> route(ctx, req, user), req);
         if (!busy) {
             resume(ctx);
-        } else if (body != null && waiting.isEmpty()) {
+        } else {
             // Reading stopped while the password was checked; the body is wanted now.
-            ctx.channel().config().setAutoRead(true);
-            ctx.read();
+            readBody(ctx);
         }
     }
 
@@ -223,7 +232,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         boolean get = HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method());
         if (!get && (dav == null || !DavHandler.handles(method))) {
             FullHttpResponse res = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method " + req.method() + " not allowed\n");
-            res.headers().set(HttpHeaderNames.ALLOW, dav == null ? "GET, HEAD" : "GET, HEAD, " + DavHandler.ALLOW);
+            res.headers().set(HttpHeaderNames.ALLOW, dav == null ? "GET, HEAD" : DavHandler.ALLOW);
             if (bodyNotWorthReading(req)) {
                 res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
@@ -239,7 +248,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else if (raw.equals(FS)) {
             redirect(ctx, req, FS + "/" + query(uri));
         } else if (raw.startsWith(FS + "/")) {
-            fs(ctx, req, uri, raw);
+            fs(ctx, req, uri, raw, user);
         } else if (raw.equals("/find") || raw.equals("/find/")) {
             find(ctx, req, uri);
         } else {
@@ -329,7 +338,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         HttpResponses.sendFull(ctx, req, res);
     }
 
-    private void fs(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw) {
+    private void fs(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri, String raw, User user) {
         DfsPath path;
         try {
             path = DfsPath.fromUri(raw.substring(FS.length()));
@@ -349,7 +358,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
                 redirect(ctx, req, raw + "/" + query(uri));
                 return;
             }
-            listing(ctx, req, path, node, q);
+            listing(ctx, req, path, node, q, user);
             return;
         }
         boolean asText = "txt".equals(param(q, "format"));
@@ -395,7 +404,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void listing(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, DfsNode dir,
-                         Map<String, List<String>> q) {
+                         Map<String, List<String>> q, User user) {
         ListingOrder order;
         try {
             order = ListingOrder.parse(param(q, "sort"), param(q, "order"));
@@ -406,8 +415,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         String format = param(q, "format");
         String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
         boolean json = "json".equals(format) || (format == null && accept.contains("application/json"));
+        boolean writes = context.dav() != null && context.access().anyUsers();
         ListingBody body = new ListingBody(path, order.apply(dir.children()),
-                json ? ListingBody.Format.JSON : ListingBody.Format.HTML);
+                json ? ListingBody.Format.JSON : ListingBody.Format.HTML, p -> writes && user.mayWrite(p));
         stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
     }
 
@@ -505,7 +515,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         while (!busy && !waiting.isEmpty() && ctx.channel().isActive()) {
             HttpObject next = waiting.poll();
             if (next instanceof HttpRequest req) {
-                handle(ctx, req);
+                request(ctx, req);
             } else if (body != null && next instanceof HttpContent piece) {
                 toBody(piece);
             } else {
@@ -514,6 +524,19 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         if (!busy) {
             releaseWaiting();
+            ctx.channel().config().setAutoRead(true);
+            ctx.read();
+        } else {
+            readBody(ctx);
+        }
+    }
+
+    /**
+     * Reading stopped while requests queued; a request taken from the queue (or held for its user check)
+     * whose body is still to come needs it again. Its sink pauses reading itself when it must.
+     */
+    private void readBody(ChannelHandlerContext ctx) {
+        if (body != null && waiting.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
@@ -541,10 +564,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
             // No request for a while: close it, as nginx's keepalive_timeout, unless a long download is
-            // still going out to a slow reader.
+            // still going out to a slow reader. A body that stopped coming (client_body_timeout) is cut too:
+            // the close aborts its upload and removes the temporary file.
             io.netty.channel.ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
             boolean sending = busy || (out != null && out.totalPendingWriteBytes() > 0);
-            if (!sending) {
+            if (!sending || body != null) {
                 ctx.close();
             }
             return;

@@ -144,14 +144,15 @@ final class FileResponder {
 
     /**
      * The one place that picks how bytes leave: sendfile through a {@link GuardedFileRegion} on a cached open
-     * channel when nothing in the pipeline needs to see them, chunks read from a channel of its own when TLS
-     * or compression does. The file is opened before the headers are written, so that a failure to open it
+     * channel when nothing in the pipeline needs to see them, chunks read from a channel of its own when TLS,
+     * compression or HTTP/2 framing does. The file is opened before the headers are written, so that a failure to open it
      * can still be answered with a status of its own.
      */
     private static ChannelFuture writeBody(ChannelHandlerContext ctx, HttpResponse res, LocalFile file,
                                            ByteRange range) throws IOException {
         boolean transforms = ctx.pipeline().get(SslHandler.class) != null
-                || ctx.pipeline().get(HttpContentCompressor.class) != null;
+                || ctx.pipeline().get(HttpContentCompressor.class) != null
+                || ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel; // frames, under TLS
         if (!transforms) {
             OpenFileCache.SharedFile shared = OPEN_FILES.acquire(file);
             // Corked, the headers leave in the same segment as the file's first bytes instead of a packet

@@ -13,7 +13,7 @@ import org.dftp.core.tree.DfsNode;
 /**
  * A directory listing, streamed row by row: the nginx-like HTML page of the original (same columns,
  * widths and links, fixtures/go-dftp/listing-*.html) or a JSON array in the shape of nginx's
- * {@code autoindex_format json}, with the owner node added.
+ * {@code autoindex_format json}, with the owner node added and whether the caller may write the entry.
  */
 final class ListingBody extends BodySource {
     enum Format { HTML, JSON }
@@ -29,12 +29,19 @@ final class ListingBody extends BodySource {
     private final DfsPath dir;
     private final List<DfsNode> rows;
     private final Format format;
+    /** Whether the caller may write an entry: the JSON listing says so for each. */
+    private final java.util.function.Predicate<DfsPath> mayWrite;
     private int next = -1; // -1: the head is still to be written
 
     ListingBody(DfsPath dir, List<DfsNode> rows, Format format) {
+        this(dir, rows, format, p -> false);
+    }
+
+    ListingBody(DfsPath dir, List<DfsNode> rows, Format format, java.util.function.Predicate<DfsPath> mayWrite) {
         this.dir = dir;
         this.rows = rows;
         this.format = format;
+        this.mayWrite = mayWrite;
     }
 
     @Override
@@ -90,13 +97,14 @@ final class ListingBody extends BodySource {
         b.append(UrlPaths.escape(String.valueOf(n.owner()))).append(EOL);
     }
 
-    private static void jsonRow(StringBuilder b, DfsNode n, boolean first) {
+    private void jsonRow(StringBuilder b, DfsNode n, boolean first) {
         JsonStringEncoder enc = JsonStringEncoder.getInstance();
         b.append(first ? "\n" : ",\n").append("{\"name\":\"").append(enc.quoteAsString(n.name()))
                 .append("\",\"type\":\"").append(n.isDirectory() ? "directory" : "file")
                 .append("\",\"mtime\":\"").append(HTTP_TIME.format(Instant.ofEpochSecond(n.lastModified())))
                 .append("\",\"size\":").append(n.size())
-                .append(",\"owner\":\"").append(enc.quoteAsString(String.valueOf(n.owner()))).append("\"}");
+                .append(",\"owner\":\"").append(enc.quoteAsString(String.valueOf(n.owner())))
+                .append("\",\"writable\":").append(mayWrite.test(dir.child(n.name()))).append('}');
     }
 
     private static void pad(StringBuilder b, int n) {

@@ -7,11 +7,23 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.util.concurrent.TimeUnit;
+import org.dftp.netty.tls.ServerTls;
 
 /**
  * Builds the public HTTP pipeline and nothing else. In order:
  * <ol>
+ *   <li>{@value #TLS}, with {@code -tls-cert}: the server side of TLS ({@link ServerTls}), whose presence
+ *       makes files go out as chunks instead of {@code sendfile} ({@link FileResponder}); then {@value #ALPN}
+ *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
+ *       each with the handlers below) or HTTP/1.1 as follows;</li>
  *   <li>{@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and headers ({@code 431});</li>
  *   <li>{@value #IDLE}: signals {@link #IDLE_SECONDS} s without a request; the handler closes the connection
  *       unless a response is still going out (watching reads only spares a listener on every write);</li>
@@ -22,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
+    public static final String TLS = "tls";
+    public static final String ALPN = "alpn";
+    public static final String IDLE_CLOSE = "idle-close";
+    public static final String H2_STREAMS = "h2-streams";
     public static final String CODEC = "http-codec";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
@@ -33,21 +49,102 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     /** Largest header block. */
     public static final int MAX_HEADER_SIZE = 16 * 1024;
     public static final int IDLE_SECONDS = 75;
+    /**
+     * Largest piece of a request body the codec hands on: one per socket read (up to 64 KiB) instead of
+     * Netty's 8 KiB, so an upload costs an eighth of the objects and pipeline trips.
+     */
+    public static final int MAX_BODY_PIECE = 64 * 1024;
 
     private final DfsHttpContext context;
     private final ResponseCounter counter;
+    private final ServerTls tls;
 
     public PublicHttpInitializer(DfsHttpContext context) {
+        this(context, null);
+    }
+
+    /** @param tls the certificate to speak HTTPS with, or null for plain HTTP */
+    public PublicHttpInitializer(DfsHttpContext context, ServerTls tls) {
         this.context = context;
         this.counter = new ResponseCounter(context.metrics());
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast(TLS, tls.handler(ch.alloc()));
+            p.addLast(ALPN, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        http2(ctx.pipeline());
+                    } else {
+                        http1(ctx.pipeline());
+                    }
+                }
+            });
+            return;
+        }
+        http1(p);
+    }
+
+    /**
+     * HTTP/2: one connection, a child channel per stream, each with the HTTP/1 objects the handler knows
+     * ({@code Http2StreamFrameToHttpObjectCodec}), so every request is served by the same code.
+     */
+    private void http2(ChannelPipeline p) {
+        p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+        p.addLast(CODEC, Http2FrameCodecBuilder.forServer()
+                .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings()
+                        .maxHeaderListSize(MAX_HEADER_SIZE)
+                        // Uploads: a window of 1 MiB per stream, as the HTTP/1 path buffers about as much.
+                        .initialWindowSize(1 << 20))
+                .build());
+        p.addLast(H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                ChannelPipeline s = stream.pipeline();
+                s.addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true));
+                s.addLast(COUNTER, counter);
+                s.addLast(CHUNKED, new ChunkedWriteHandler());
+                s.addLast(HANDLER, new DfsHttpHandler(context));
+            }
+        }));
+        p.addLast(IDLE_CLOSE, IdleClose.INSTANCE);
+    }
+
+    /**
+     * The end of an HTTP/2 connection's own pipeline: closes it when it sent nothing for {@link #IDLE_SECONDS}
+     * (a download's peer keeps sending window updates) or when it failed (a reset is no news).
+     */
+    @io.netty.channel.ChannelHandler.Sharable
+    private static final class IdleClose extends io.netty.channel.ChannelInboundHandlerAdapter {
+        static final IdleClose INSTANCE = new IdleClose();
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof io.netty.handler.timeout.IdleStateEvent) {
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            org.slf4j.LoggerFactory.getLogger(PublicHttpInitializer.class)
+                    .debug("HTTP/2: connection from {} ended: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private void http1(ChannelPipeline p) {
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(MAX_HEADER_SIZE)));
+                .setMaxHeaderSize(MAX_HEADER_SIZE)
+                .setMaxChunkSize(MAX_BODY_PIECE)));
         p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
         p.addLast(COUNTER, counter);
         p.addLast(CHUNKED, new ChunkedWriteHandler());

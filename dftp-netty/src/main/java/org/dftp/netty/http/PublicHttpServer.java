@@ -40,6 +40,19 @@ public final class PublicHttpServer implements AutoCloseable {
      */
     public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
                                          DfsHttpContext context) throws InterruptedException {
+        return start(listen, boss, workers, new PublicHttpInitializer(context));
+    }
+
+    /** The same with HTTPS: every connection begins with a handler of {@code tls}. */
+    public static PublicHttpServer startTls(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
+                                            DfsHttpContext context, org.dftp.netty.tls.ServerTls tls)
+            throws InterruptedException {
+        return start(listen, boss, workers, new PublicHttpInitializer(context, tls));
+    }
+
+    /** A listener whose connections {@code init} sets up (the HTTPS redirect uses it too). */
+    public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
+                                         io.netty.channel.ChannelHandler init) throws InterruptedException {
         Class<? extends ServerChannel> type = serverChannel(boss);
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
@@ -48,7 +61,7 @@ public final class PublicHttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new PublicHttpInitializer(context));
+                .childHandler(init);
         if (type == EpollServerSocketChannel.class) {
             b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_LOW_WATER);
         }

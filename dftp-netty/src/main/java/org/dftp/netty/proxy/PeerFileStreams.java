@@ -26,15 +26,27 @@ public final class PeerFileStreams {
     private final PeerAddresses peers;
     private final int headersTimeoutMillis;
     private final int readTimeoutMillis;
+    private final org.dftp.netty.tls.PeerTls tls;
 
     public PeerFileStreams(PeerAddresses peers) {
-        this(peers, HEADERS_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS);
+        this(peers, null);
+    }
+
+    /** @param tls TLS to the owners ({@code -peer-tls}), or null */
+    public PeerFileStreams(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls) {
+        this(peers, HEADERS_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, tls);
     }
 
     PeerFileStreams(PeerAddresses peers, int headersTimeoutMillis, int readTimeoutMillis) {
+        this(peers, headersTimeoutMillis, readTimeoutMillis, null);
+    }
+
+    private PeerFileStreams(PeerAddresses peers, int headersTimeoutMillis, int readTimeoutMillis,
+                            org.dftp.netty.tls.PeerTls tls) {
         this.peers = peers;
         this.headersTimeoutMillis = headersTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
+        this.tls = tls;
     }
 
     /**
@@ -50,6 +62,9 @@ public final class PeerFileStreams {
             throw new IOException("node " + owner + ", the owner of " + path + ", is not a known peer");
         }
         String target = "/fs" + RemoteFileProxy.encode(path) + "?redirN=1";
+        if (tls != null) {
+            return openTls(owner, addr, target, path, offset);
+        }
         PeerBodyStream in;
         try {
             in = PeerBodyStream.get(addr, target, offset, CONNECT_TIMEOUT_MILLIS, headersTimeoutMillis,
@@ -70,6 +85,46 @@ public final class PeerFileStreams {
         }
         if (code == 416) {
             return InputStream.nullInputStream(); // offset at or past the end: nothing left to send
+        }
+        throw new IOException("node " + owner + " answered " + code + " for " + path);
+    }
+
+    /**
+     * Under {@code -peer-tls}: the JDK's HTTPS client, read by the session's thread. The bytes must pass
+     * through the cipher, so neither the splice nor the buffer hand-over of the plain path applies.
+     */
+    private InputStream openTls(String owner, HostPort addr, String target, DfsPath path, long offset)
+            throws IOException {
+        java.net.URL url = new java.net.URL("https", addr.host().isEmpty() ? "127.0.0.1" : addr.host(), addr.port(), target);
+        javax.net.ssl.HttpsURLConnection c = (javax.net.ssl.HttpsURLConnection) url.openConnection();
+        c.setSSLSocketFactory(tls.jdkClient().getSocketFactory());
+        // The chain decides who is a peer, not the name: see PeerTls.
+        c.setHostnameVerifier((host, session) -> true);
+        c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        c.setReadTimeout(readTimeoutMillis);
+        c.setUseCaches(false);
+        if (offset > 0) {
+            c.setRequestProperty("Range", "bytes=" + offset + "-");
+        }
+        int code;
+        try {
+            code = c.getResponseCode();
+        } catch (IOException e) {
+            throw new IOException("node " + owner + " did not answer: " + e.getMessage(), e);
+        }
+        if (code == 200 || code == 206) {
+            InputStream in = c.getInputStream();
+            if (code == 200 && offset > 0) {
+                in.skipNBytes(offset);
+            }
+            return in;
+        }
+        c.disconnect();
+        if (code == 404) {
+            throw new FileNotFoundException(path + " is not on node " + owner);
+        }
+        if (code == 416) {
+            return InputStream.nullInputStream();
         }
         throw new IOException("node " + owner + " answered " + code + " for " + path);
     }

@@ -87,16 +87,27 @@ public final class PeerWrites implements RemoteWrites {
 
     private final Function<String, HostPort> addresses;
     private final int answerTimeoutMillis;
+    private final org.dftp.netty.tls.PeerTls tls;
 
     /** @param peers where each peer's public API is */
     public PeerWrites(PeerAddresses peers) {
-        this(peers::publicAddress, ANSWER_TIMEOUT_MILLIS);
+        this(peers, null);
+    }
+
+    /** @param tls TLS to the owners ({@code -peer-tls}), or null */
+    public PeerWrites(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls) {
+        this(peers::publicAddress, ANSWER_TIMEOUT_MILLIS, tls);
     }
 
     /** @param addresses the public {@code host:port} of a node, or null when it is unknown */
     PeerWrites(Function<String, HostPort> addresses, int answerTimeoutMillis) {
+        this(addresses, answerTimeoutMillis, null);
+    }
+
+    PeerWrites(Function<String, HostPort> addresses, int answerTimeoutMillis, org.dftp.netty.tls.PeerTls tls) {
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.answerTimeoutMillis = answerTimeoutMillis;
+        this.tls = tls;
     }
 
     @Override
@@ -203,7 +214,7 @@ public final class PeerWrites implements RemoteWrites {
             socket.setTcpNoDelay(true);
             socket.connect(address, CONNECT_TIMEOUT_MILLIS);
             socket.setSoTimeout(answerTimeoutMillis);
-            return new Connection(socket, addr);
+            return new Connection(tls == null ? socket : tls.wrap(socket, address.getHostString(), address.getPort()), addr);
         } catch (IOException e) {
             try {
                 socket.close();

@@ -21,12 +21,17 @@ public final class ProxyClient {
     }
 
     public static HttpClient create(EventLoopGroup loops) {
+        return create(loops, null);
+    }
+
+    /** @param tls TLS to the owners' public ports ({@code -peer-tls}), or null */
+    public static HttpClient create(EventLoopGroup loops, org.dftp.netty.tls.PeerTls tls) {
         ConnectionProvider pool = ConnectionProvider.builder("dftp-peer-files")
                 .maxConnections(1024)
                 .pendingAcquireMaxCount(-1)
                 .maxIdleTime(Duration.ofSeconds(60))
                 .build();
-        return HttpClient.create(pool)
+        HttpClient http = HttpClient.create(pool)
                 .runOn(LoopResources.colocate(loops))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -35,5 +40,6 @@ public final class ProxyClient {
                 // Netty splits bodies into 8 KiB contents by default: one per read buffer instead, so that a
                 // 64 KiB read from the owner is one write to the client, not eight.
                 .httpResponseDecoder(spec -> spec.maxChunkSize(MAX_CHUNK));
+        return tls == null ? http : tls.secure(http);
     }
 }

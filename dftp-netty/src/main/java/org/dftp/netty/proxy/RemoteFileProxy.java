@@ -56,10 +56,17 @@ public final class RemoteFileProxy implements RemoteFiles {
             HttpHeaderNames.ETAG, HttpHeaderNames.LAST_MODIFIED, HttpHeaderNames.LOCATION);
 
     private final HttpClient client;
+    private final String scheme;
     private final PeerAddresses peers;
     private final NodeMetrics metrics;
 
     public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics) {
+        this(client, peers, metrics, false);
+    }
+
+    /** @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https */
+    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls) {
+        this.scheme = tls ? "https://" : "http://";
         this.client = client;
         this.peers = peers;
         this.metrics = metrics;
@@ -78,7 +85,7 @@ public final class RemoteFileProxy implements RemoteFiles {
                     + ", which is not a known peer\n", done);
             return;
         }
-        String uri = "http://" + addr + "/fs" + encode(path) + query(req, hops + 1);
+        String uri = scheme + addr + "/fs" + encode(path) + query(req, hops + 1);
         HttpHeaders forwarded = req.headers();
         boolean head = HttpMethod.HEAD.equals(req.method());
         Relay relay = new Relay(ctx, req, path, owner, done);

@@ -61,7 +61,7 @@ public final class DiscoveryProbe {
             NodeConfig cfg = new NodeConfig(name, clusterName, base.dfsRoot(), base.dfsMount(),
                     HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null, group, null, null,
                     base.ftpMaxConnections(), base.ftpIdleTimeout(), base.fullUpdateInterval(), base.pingInterval(),
-                    base.pingFailures(), base.writes());
+                    base.pingFailures(), base.writes(), base.tls());
             return new Node(store, ClusterServices.start(cfg, store, new NodeMetrics(), 7040));
         }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The management API of PROTOCOL.md against real servers on loopback: two nodes in this JVM. */
+/** The management API of docs/PROTOCOL.md against real servers on loopback: two nodes in this JVM. */
 class ManagementServerTest {
     private static final String FORM = "application/x-www-form-urlencoded";
     private TestNode a;

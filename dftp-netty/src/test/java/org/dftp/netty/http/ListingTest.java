@@ -174,6 +174,8 @@ class ListingTest {
         assertEquals("ga", big.get("owner").asText());
         assertEquals("Tue, 24 Nov 2026 09:30:38 GMT", big.get("mtime").asText());
         assertEquals("gb", rows.get(2).get("owner").asText());
+        assertTrue(big.get("writable").isBoolean());
+        assertFalse(big.get("writable").asBoolean(), "a read-only server: nobody may write");
     }
 
     static Stream<Arguments> orders() {

@@ -1,0 +1,187 @@
+package org.dftp.netty.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.dftp.core.DfsPath;
+import org.dftp.core.local.LocalRoot;
+import org.dftp.netty.HostPort;
+import org.dftp.netty.Transports;
+import org.dftp.netty.http.DfsHttpContext;
+import org.dftp.netty.http.PublicHttpServer;
+import org.dftp.netty.testing.NettyLeaks;
+import org.dftp.netty.testing.Trees;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** HTTPS on the public port: files whole over TLS, the engine, a renewed certificate taken without a restart. */
+@ExtendWith(NettyLeaks.class)
+class HttpsTest {
+    @TempDir
+    Path dir;
+    Path root;
+    Path cert;
+    Path key;
+    EventLoopGroup loops;
+    PublicHttpServer server;
+    ServerTls tls;
+    byte[] big;
+
+    @BeforeEach
+    void start() throws Exception {
+        root = Files.createDirectories(dir.resolve("root"));
+        big = new byte[3 << 20];
+        new SecureRandom().nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        Files.writeString(root.resolve("a.txt"), "over TLS\n");
+        cert = copy("a-cert.pem", "cert.pem");
+        key = copy("a-key.pem", "key.pem");
+        tls = ServerTls.load(cert, key);
+        var tree = Trees.fromDisk(root, "ga");
+        loops = Transports.newGroup(1);
+        server = PublicHttpServer.startTls(HostPort.parse("127.0.0.1:0"), loops, loops,
+                DfsHttpContext.local(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT)), tls);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private Path copy(String resource, String as) throws IOException {
+        try (InputStream in = HttpsTest.class.getResourceAsStream("/tls/" + resource)) {
+            Path p = dir.resolve(as);
+            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
+            return p;
+        }
+    }
+
+    private static SSLContext trusting(String... resources) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        for (String r : resources) {
+            try (InputStream in = HttpsTest.class.getResourceAsStream("/tls/" + r)) {
+                ks.setCertificateEntry(r, cf.generateCertificate(in));
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private String presentedSubject() throws Exception {
+        try (SSLSocket s = (SSLSocket) trusting("a-cert.pem", "b-cert.pem").getSocketFactory()
+                .createSocket("127.0.0.1", server.port())) {
+            s.startHandshake();
+            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+        }
+    }
+
+    @Test
+    void filesComeWholeOverTlsWithRangesAndKeepAlive() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("https://localhost:" + server.port());
+        HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, whole.statusCode());
+        assertArrayEquals(big, whole.body(), "chunks, not sendfile, under TLS: the bytes must still be these");
+        HttpResponse<byte[]> range = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin"))
+                .header("Range", "bytes=100-199").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, range.statusCode());
+        assertArrayEquals(java.util.Arrays.copyOfRange(big, 100, 200), range.body());
+        assertEquals("over TLS\n", client.send(HttpRequest.newBuilder(base.resolve("/fs/a.txt")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void http2IsChosenByAlpnAndServesTheSameFiles() throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("https://localhost:" + server.port());
+        HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(HttpClient.Version.HTTP_2, whole.version());
+        assertEquals(200, whole.statusCode());
+        assertArrayEquals(big, whole.body());
+        // Several streams at once on the one connection.
+        var a = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/a.txt")).build(), HttpResponse.BodyHandlers.ofString());
+        var listing = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/?format=json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var missing = client.sendAsync(HttpRequest.newBuilder(base.resolve("/fs/nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("over TLS\n", a.get().body());
+        assertTrue(listing.get().body().contains("\"big.bin\""), listing.get().body());
+        assertEquals(404, missing.get().statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, missing.get().version());
+    }
+
+    @Test
+    void theEngineIsNamedAndIsBoringSslWhereItLoads() {
+        String engine = ServerTls.engine();
+        assertTrue(engine.startsWith("OpenSSL") || engine.equals("JDK"), engine);
+        if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            assertTrue(engine.startsWith("OpenSSL"), "netty-tcnative loads here, so it is used: " + engine);
+        }
+    }
+
+    @Test
+    void aRenewedCertificateIsPresentedToNewConnectionsWithoutARestart() throws Exception {
+        assertTrue(presentedSubject().contains("CN=dftp-test-a"));
+        Files.copy(HttpsTest.class.getResourceAsStream("/tls/b-cert.pem"), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(HttpsTest.class.getResourceAsStream("/tls/b-key.pem"), key, StandardCopyOption.REPLACE_EXISTING);
+        FileTime later = FileTime.fromMillis(System.currentTimeMillis() + 10_000);
+        Files.setLastModifiedTime(cert, later);
+        Files.setLastModifiedTime(key, later);
+        tls.checkNow();
+        assertTrue(presentedSubject().contains("CN=dftp-test-b"), "the renewed certificate");
+    }
+
+    @Test
+    void aRenewalThatDoesNotLoadKeepsTheCurrentCertificate() throws Exception {
+        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        Files.setLastModifiedTime(cert, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        tls.checkNow();
+        assertTrue(presentedSubject().contains("CN=dftp-test-a"), "the old certificate serves on");
+    }
+
+    @Test
+    void aBadCertificateOrAMismatchedKeyIsRefusedNamingTheFileNotItsContent() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.pem"), "garbage");
+        IOException e = assertThrows(IOException.class, () -> ServerTls.load(bad, key));
+        assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+        Path otherKey = copy("b-key.pem", "other-key.pem");
+        IOException mismatch = assertThrows(IOException.class, () -> ServerTls.load(cert, otherKey));
+        assertTrue(mismatch.getMessage().contains(cert.toString()), mismatch.getMessage());
+        assertTrue(!mismatch.getMessage().contains("PRIVATE KEY"), "never the key itself: " + mismatch.getMessage());
+    }
+}

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@code SocketException} (the client went away: {@code 426}), whatever fails reading the file as a
  * plain {@code IOException} ({@code 551}). A failed {@code sendfile} counts as the data connection's:
  * the client is by far its likelier cause. On any failure the data connection is closed.
+ *
+ * <p>A private data connection ({@code PROT P}) has a {@link TlsDataChannel}, and every byte goes
+ * through its engine: a local file is read into a pooled buffer and encrypted from there, a peer's
+ * buffers are encrypted as they come (no {@code sendfile}, no {@code splice}: TLS needs the bytes in the
+ * JVM), and a complete download ends with the TLS {@code close_notify}. The plain path is untouched: one
+ * null check per transfer.
  */
 final class ChannelDataConnection implements DataConnection {
     private static final Logger log = LoggerFactory.getLogger(ChannelDataConnection.class);
@@ -47,15 +53,26 @@ final class ChannelDataConnection implements DataConnection {
     private final SocketChannel channel;
     private final ChannelDataConnectionFactory factory;
     private final IoSession control;
+    /** TLS on this connection ({@code PROT P}), or null in clear. */
+    private final TlsDataChannel tls;
 
     ChannelDataConnection(SocketChannel channel, ChannelDataConnectionFactory factory, IoSession control) {
+        this(channel, factory, control, null);
+    }
+
+    ChannelDataConnection(SocketChannel channel, ChannelDataConnectionFactory factory, IoSession control,
+                          TlsDataChannel tls) {
         this.channel = channel;
         this.factory = factory;
         this.control = control;
+        this.tls = tls;
     }
 
     @Override
     public long transferToClient(FtpSession session, InputStream in) throws IOException {
+        if (tls != null) {
+            return secureTransferToClient(session, in);
+        }
         try {
             long sent;
             if (factory.isZipMode()) {
@@ -78,6 +95,32 @@ final class ChannelDataConnection implements DataConnection {
         }
     }
 
+    /** {@link #transferToClient(FtpSession, InputStream)} over TLS: through the engine, then {@code close_notify}. */
+    private long secureTransferToClient(FtpSession session, InputStream in) throws IOException {
+        try {
+            long sent;
+            if (factory.isZipMode()) {
+                sent = copyZipped(session, in);
+            } else if (session.getDataType() == DataType.ASCII) {
+                sent = copyAscii(session, in);
+            } else if (in instanceof LocalFileStream file) {
+                sent = encryptFile(session, file.channel());
+            } else if (in instanceof ByteBufferSource source) {
+                sent = encryptBuffers(session, source);
+            } else {
+                sent = copy(session, in);
+            }
+            closeNotify();
+            return sent;
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            throw e;
+        } finally {
+            tls.release();
+            new FtpIoSession(control, null).updateLastAccessTime();
+        }
+    }
+
     @Override
     public void transferToClient(FtpSession session, String str) throws IOException {
         byte[] bytes = str.getBytes(StandardCharsets.UTF_8);
@@ -90,16 +133,34 @@ final class ChannelDataConnection implements DataConnection {
                 write(ByteBuffer.wrap(bytes));
             }
             counted(session, bytes.length);
+            if (tls != null) {
+                closeNotify();
+            }
         } catch (IOException | RuntimeException e) {
             failed(e);
             throw e;
+        } finally {
+            if (tls != null) {
+                tls.release();
+            }
         }
     }
 
     /** Uploads, as MINA's: {@code TYPE A} turns CR, LF and CRLF into this system's line end. */
     @Override
     public long transferFromClient(FtpSession session, OutputStream out) throws IOException {
-        InputStream in = channel.socket().getInputStream(); // honours the idle time as SO_TIMEOUT
+        try {
+            return receive(session, out);
+        } finally {
+            if (tls != null) {
+                tls.release();
+            }
+        }
+    }
+
+    private long receive(FtpSession session, OutputStream out) throws IOException {
+        // The socket's stream honours the idle time as SO_TIMEOUT; TLS reads through it too.
+        InputStream in = tls != null ? tls.input() : channel.socket().getInputStream();
         if (factory.isZipMode()) {
             in = new InflaterInputStream(in);
         }
@@ -164,6 +225,48 @@ final class ChannelDataConnection implements DataConnection {
             }
             position += n;
             counted(session, n);
+        }
+    }
+
+    /** A local file over TLS: read into a pooled buffer, encrypted from it. */
+    private long encryptFile(FtpSession session, FileChannel file) throws IOException {
+        ByteBuffer chunk = TlsDataChannel.chunk();
+        try {
+            long sent = 0;
+            while (true) {
+                chunk.clear().limit(TlsDataChannel.CHUNK);
+                int n = file.read(chunk); // a failure here is the file's: a plain IOException
+                if (n < 0) {
+                    return sent;
+                }
+                chunk.flip();
+                write(chunk);
+                sent += n;
+                counted(session, n);
+            }
+        } finally {
+            TlsDataChannel.giveBack(chunk);
+        }
+    }
+
+    /** A peer's file over TLS: each buffer it lends is encrypted as it is, never spliced. */
+    private long encryptBuffers(FtpSession session, ByteBufferSource source) throws IOException {
+        long sent = 0;
+        for (ByteBuffer buffer = next(source); buffer != null; buffer = next(source)) {
+            int n = buffer.remaining();
+            write(buffer);
+            sent += n;
+            counted(session, n);
+        }
+        return sent;
+    }
+
+    /** Ends a complete download with TLS's {@code close_notify}, so the client can tell it from a cut one. */
+    private void closeNotify() throws SocketException {
+        try {
+            tls.closeOutbound();
+        } catch (IOException e) {
+            throw dataConnectionFailed(e);
         }
     }
 
@@ -272,6 +375,10 @@ final class ChannelDataConnection implements DataConnection {
 
     private void write(ByteBuffer buffer) throws SocketException {
         try {
+            if (tls != null) {
+                tls.write(buffer);
+                return;
+            }
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
@@ -282,7 +389,7 @@ final class ChannelDataConnection implements DataConnection {
 
     /** The data connection as a stream whose failures are {@link SocketException}s. */
     private OutputStream socketOutput() {
-        OutputStream raw = Channels.newOutputStream(channel);
+        OutputStream raw = tls != null ? tls.output() : Channels.newOutputStream(channel);
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -293,6 +400,15 @@ final class ChannelDataConnection implements DataConnection {
             public void write(byte[] b, int off, int len) throws IOException {
                 try {
                     raw.write(b, off, len);
+                } catch (IOException e) {
+                    throw dataConnectionFailed(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    raw.flush();
                 } catch (IOException e) {
                     throw dataConnectionFailed(e);
                 }

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.apache.ftpserver.DataConnectionConfiguration;
 import org.apache.ftpserver.DataConnectionException;
 import org.apache.ftpserver.ftplet.DataConnection;
@@ -32,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * connections from the control connection's address), with channels. It extends MINA's class only so
  * that MINA's own commands ({@code NLST}, {@code MLSD}) still recognise it and answer {@code 503} to a
  * transfer without {@code PASV} or {@code PORT}; it overrides every method and uses none of its state.
- * There is no TLS on dftp's FTP, so {@link #setSecure} with {@code true} makes every open fail.
+ *
+ * <p>A secure factory ({@code PROT P}, {@link #setSecure}) runs the TLS handshake on each connection it
+ * opens, as the TLS server whichever side connected (RFC 4217), with an engine of the context the control
+ * connection was secured with ({@link TlsCommands#context}); without one (no {@code AUTH} yet) every open
+ * fails. A failed handshake is a connection that could not be opened ({@code 425}).
  */
 final class ChannelDataConnectionFactory extends IODataConnectionFactory {
     private static final Logger log = LoggerFactory.getLogger(ChannelDataConnectionFactory.class);
@@ -189,7 +194,25 @@ final class ChannelDataConnectionFactory extends IODataConnectionFactory {
 
     @Override
     public DataConnection openConnection() throws Exception {
-        return new ChannelDataConnection(connect(), this, control);
+        SSLContext tls;
+        synchronized (this) {
+            tls = secure ? TlsCommands.context(control) : null;
+            if (secure && tls == null) {
+                throw new IOException("PROT P needs AUTH TLS first");
+            }
+        }
+        SocketChannel channel = connect();
+        if (tls == null) {
+            return new ChannelDataConnection(channel, this, control);
+        }
+        try {
+            return new ChannelDataConnection(channel, this, control, TlsDataChannel.accept(channel, tls));
+        } catch (IOException | RuntimeException e) {
+            log.info("TLS handshake on the data connection from {} failed: {}", control.getRemoteAddress(),
+                    e.getMessage());
+            closeDataConnection();
+            throw e;
+        }
     }
 
     /**
@@ -202,9 +225,6 @@ final class ChannelDataConnectionFactory extends IODataConnectionFactory {
         InetSocketAddress active = null;
         SocketChannel channel = null;
         synchronized (this) {
-            if (secure) {
-                throw new IOException("TLS data connections are not offered");
-            }
             if (address == null) {
                 throw new IOException("PORT or PASV must be issued first");
             }

@@ -19,6 +19,7 @@ import org.apache.ftpserver.impl.FtpIoSession;
 import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
+import org.apache.ftpserver.ssl.SslConfiguration;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.tree.DfsTree;
 import org.slf4j.Logger;
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * hosts and over-long command lines are refused with a reply that says why; connections beyond the limit
  * get {@code 421}; an idle session is closed but a long transfer never is. Data connections are socket
  * channels ({@link ChannelDataConnectionFactory}), so local files go out with {@code sendfile} and peers'
- * files buffer by buffer.
+ * files buffer by buffer. With {@link FtpOptions#tls()} the port offers explicit TLS ({@link TlsCommands}:
+ * {@code AUTH TLS}, {@code PBSZ}, {@code PROT}), private data connections through {@link TlsDataChannel},
+ * and when TLS is required, refuses logins and transfers in clear ({@link TlsRequiredFtplet}).
  *
  * <p>A server is started once; {@link #close()} stops it for good.
  */
@@ -86,7 +89,8 @@ public final class DfsFtpServer implements AutoCloseable {
         factory.addListener(LISTENER, listener);
         factory.setFileSystem(new DfsFileSystemFactory(options.nodeName(), tree, localRoot, remote, writes));
         factory.setUserManager(new DfsUserManager(writes, options.idleTimeoutSeconds()));
-        factory.setMessageResource(new DftpMessages(options.nodeName(), writes.writable(), writes.anonymousRead()));
+        factory.setMessageResource(new DftpMessages(options.nodeName(), writes.writable(), writes.anonymousRead(),
+                options.tls().enabled()));
         factory.setConnectionConfig(connectionConfig(options, writes));
         factory.setFtplets(ftplets(options, connections, writes));
         CommandFactoryFactory commands = new CommandFactoryFactory();
@@ -102,6 +106,11 @@ public final class DfsFtpServer implements AutoCloseable {
         commands.addCommand("RNFR", new WriteCommands.Rnfr());
         commands.addCommand("RNTO", new WriteCommands.Rnto());
         commands.addCommand("MFMT", new WriteCommands.Mfmt());
+        if (options.tls().enabled()) {
+            commands.addCommand("AUTH", new TlsCommands.Auth());
+            commands.addCommand("PBSZ", new TlsCommands.Pbsz());
+            commands.addCommand("PROT", new TlsCommands.Prot(options.tls().required()));
+        }
         factory.setCommandFactory(commands.createCommandFactory());
         this.server = factory.createServer();
     }
@@ -118,10 +127,16 @@ public final class DfsFtpServer implements AutoCloseable {
             data.setPassiveExternalAddress(options.passiveAddress());
         }
         data.setIdleTime(options.idleTimeoutSeconds()); // waiting for the client's data connection, and reads
+        SslConfiguration tls = options.tls().enabled() ? new TlsCommands.SuppliedConfiguration(options.tls().context())
+                : null;
+        data.setSslConfiguration(tls);
+        data.setImplicitSsl(false);
 
         DataConnectionConfiguration dataConfig = data.createDataConnectionConfiguration();
 
         ListenerFactory factory = new ListenerFactory();
+        factory.setSslConfiguration(tls); // explicit only: AUTH TLS on the FTP port
+        factory.setImplicitSsl(false);
         factory.setServerAddress(options.host().isEmpty() ? null : options.host());
         factory.setPort(options.port());
         factory.setDataConnectionConfiguration(dataConfig);
@@ -154,6 +169,9 @@ public final class DfsFtpServer implements AutoCloseable {
                                                FtpWrites writes) {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("connectionLimit", connections);
+        if (options.tls().required()) {
+            ftplets.put("tlsRequired", new TlsRequiredFtplet());
+        }
         ftplets.put("siteWrites", new SiteWritesFtplet(writes.writable()));
         ftplets.put("activeModeGuard", new ActiveModeGuardFtplet());
         ftplets.put("pathGuard", new PathGuardFtplet());
@@ -162,7 +180,8 @@ public final class DfsFtpServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listen address and starts serving; logs {@code FTP public interface listening on <addr>...}.
+     * Binds the listen address and starts serving; logs {@code FTP public interface listening on <addr>...},
+     * followed by {@code (explicit TLS offered)} or {@code (TLS required)} with a certificate.
      *
      * @throws IOException when the address cannot be bound
      * @throws IllegalStateException when this server was already stopped
@@ -175,7 +194,9 @@ public final class DfsFtpServer implements AutoCloseable {
             throw new IOException("FTP: cannot listen on " + options.listenAddress(options.port()) + ": "
                     + cause.getMessage(), e);
         }
-        log.info("FTP public interface listening on {}...", options.listenAddress(port()));
+        FtpTls tls = options.tls();
+        log.info("FTP public interface listening on {}...{}", options.listenAddress(port()),
+                tls.required() ? " (TLS required)" : tls.enabled() ? " (explicit TLS offered)" : "");
     }
 
     /** The bound port, e.g. the one the system chose for port 0; the configured one before {@link #start()}. */

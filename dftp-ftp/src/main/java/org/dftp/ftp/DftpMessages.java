@@ -1,5 +1,6 @@
 package org.dftp.ftp;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,16 +10,9 @@ import org.apache.ftpserver.message.MessageResourceFactory;
 /**
  * MINA's reply texts with dftp's own where they matter: a welcome banner naming dftp and the node, and a
  * {@code FEAT} list that advertises only what this server does (MINA's default lists TLS and MODE Z, which
- * a server without TLS does not offer, and MFMT, which a read-only one does not).
+ * a server without a certificate does not offer, and MFMT, which a read-only one does not).
  */
 final class DftpMessages implements MessageResource {
-    private static final String FEAT_READ_ONLY = "Extensions supported\n"
-            + " EPRT\n EPSV\n MDTM\n MLST Size*;Modify*;Type*;Perm;\n PASV\n REST STREAM\n SIZE\n TVFS\n UTF8\n"
-            + "End";
-    private static final String FEAT_WRITABLE = "Extensions supported\n"
-            + " EPRT\n EPSV\n MDTM\n MFMT\n MLST Size*;Modify*;Type*;Perm;\n PASV\n REST STREAM\n SIZE\n TVFS\n"
-            + " UTF8\nEnd";
-
     private final MessageResource mina = new MessageResourceFactory().createMessageResource();
     private final Map<String, String> own = new HashMap<>();
 
@@ -31,10 +25,39 @@ final class DftpMessages implements MessageResource {
      * @param anonymousRead whether anonymous logins are on
      */
     DftpMessages(String nodeName, boolean writable, boolean anonymousRead) {
+        this(nodeName, writable, anonymousRead, false);
+    }
+
+    /**
+     * @param writable whether the server takes writes
+     * @param anonymousRead whether anonymous logins are on
+     * @param tls whether {@code AUTH TLS} is offered
+     */
+    DftpMessages(String nodeName, boolean writable, boolean anonymousRead, boolean tls) {
         String login = writable ? (anonymousRead ? "log in as anonymous to read, as your dftp user to write"
                 : "log in as your dftp user") : (anonymousRead ? "read-only, log in as anonymous" : "read-only, log in as your dftp user");
         own.put("220", "dftp FTP server on node " + printable(nodeName) + " ready: the whole DFS, " + login);
-        own.put("211.FEAT", writable ? FEAT_WRITABLE : FEAT_READ_ONLY);
+        own.put("211.FEAT", feat(writable, tls));
+    }
+
+    /** The {@code FEAT} reply: one feature a line, in alphabetical order, as vsftpd lists them. */
+    static String feat(boolean writable, boolean tls) {
+        List<String> features = new ArrayList<>();
+        if (tls) {
+            features.addAll(List.of("AUTH SSL", "AUTH TLS"));
+        }
+        features.addAll(List.of("EPRT", "EPSV", "MDTM"));
+        if (writable) {
+            features.add("MFMT");
+        }
+        features.addAll(List.of("MLST Size*;Modify*;Type*;Perm;", "PASV"));
+        if (tls) {
+            features.addAll(List.of("PBSZ", "PROT"));
+        }
+        features.addAll(List.of("REST STREAM", "SIZE", "TVFS", "UTF8"));
+        StringBuilder sb = new StringBuilder("Extensions supported\n");
+        features.forEach(f -> sb.append(' ').append(f).append('\n'));
+        return sb.append("End").toString();
     }
 
     /** A node name goes into a reply line: nothing in it may end the line early. */

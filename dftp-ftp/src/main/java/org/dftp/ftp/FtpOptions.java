@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  * @param maxConnections most concurrent control connections; one more is answered {@code 421}
  * @param idleTimeout a control connection that sends nothing for this long is closed (never during a
  *     transfer); whole seconds, at least one
+ * @param tls explicit TLS ({@code AUTH TLS}) and whether it is required; {@link FtpTls#OFF} for plain FTP only
  */
 public record FtpOptions(
         String nodeName,
@@ -27,7 +28,8 @@ public record FtpOptions(
         String passivePorts,
         String passiveAddress,
         int maxConnections,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        FtpTls tls) {
 
     /** The FTP port of docs/PROTOCOL.md. */
     public static final int DEFAULT_PORT = 2121;
@@ -42,6 +44,7 @@ public record FtpOptions(
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(tls, "tls");
         if (nodeName.isBlank()) {
             throw new IllegalArgumentException("FTP: the node name must not be empty");
         }
@@ -63,6 +66,12 @@ public record FtpOptions(
         }
     }
 
+    /** Options without TLS, as they were before {@code AUTH TLS}. */
+    public FtpOptions(String nodeName, String host, int port, String passivePorts, String passiveAddress,
+                      int maxConnections, Duration idleTimeout) {
+        this(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, FtpTls.OFF);
+    }
+
     /**
      * The defaults of docs/PROTOCOL.md: every interface on port {@value #DEFAULT_PORT}, any passive port, the
      * control connection's address in {@code 227}, {@value #DEFAULT_MAX_CONNECTIONS} sessions, 5 minutes idle.
@@ -80,7 +89,7 @@ public record FtpOptions(
      * @return these options listening elsewhere
      */
     public FtpOptions withListen(String host, int port) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
     }
 
     /**
@@ -89,7 +98,7 @@ public record FtpOptions(
      * @return these options with another passive mode set-up
      */
     public FtpOptions withPassive(String passivePorts, String passiveAddress) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
     }
 
     /**
@@ -98,7 +107,15 @@ public record FtpOptions(
      * @return these options with other session limits
      */
     public FtpOptions withLimits(int maxConnections, Duration idleTimeout) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
+    }
+
+    /**
+     * @param tls explicit TLS on this port, or {@link FtpTls#OFF}
+     * @return these options with another TLS set-up
+     */
+    public FtpOptions withTls(FtpTls tls) {
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
     }
 
     /** The idle timeout in whole seconds, as MINA counts it; a fraction of a second counts as one more. */

@@ -107,11 +107,13 @@ final class UploadCommand extends AbstractCommand {
                 out.close();
             } catch (SocketException e) {
                 // Only the data connection throws these (ChannelDataConnection): the client went away.
+                out.abort(); // before the reply: once the client reads it, nothing is left behind
                 session.write(new DefaultFtpReply(FtpReply.REPLY_426_CONNECTION_CLOSED_TRANSFER_ABORTED,
                         "Data connection closed: the upload of " + WriteReplies.printable(path.toString())
                                 + " was dropped."));
                 return;
             } catch (IOException e) {
+                out.abort();
                 session.write(WriteReplies.of(command, e));
                 return;
             }

@@ -60,6 +60,22 @@ class DfsFtpServerTest {
     }
 
     @Test
+    void theLineSaysWhetherTlsIsOfferedOrRequired() throws IOException {
+        FtpOptions options = FtpTestServer.options(4, Duration.ofMinutes(1));
+        javax.net.ssl.SSLContext tls = TestTls.server("a");
+        try (DfsFtpServer server = server(options.withTls(FtpTls.offered(() -> tls)))) {
+            server.start();
+            assertEquals("FTP public interface listening on 127.0.0.1:" + server.port() + "... (explicit TLS offered)",
+                    logged.list.get(0).getFormattedMessage());
+        }
+        try (DfsFtpServer server = server(options.withTls(new FtpTls(() -> tls, true)))) {
+            server.start();
+            assertEquals("FTP public interface listening on 127.0.0.1:" + server.port() + "... (TLS required)",
+                    logged.list.get(2).getFormattedMessage(), "after the first server's start and stop");
+        }
+    }
+
+    @Test
     void anEmptyHostListensOnEveryInterface() throws IOException {
         try (DfsFtpServer server = server(FtpOptions.defaults(TestDfs.NODE).withListen("", 0))) {
             server.start();

@@ -272,6 +272,8 @@ class FtpCommandsTest {
         }
         assertTrue(client.hasFeature("REST", "STREAM"));
         assertFalse(client.hasFeature("AUTH"), "no TLS is configured");
+        assertFalse(client.hasFeature("PBSZ"));
+        assertEquals(431, client.sendCommand("AUTH", "TLS"), "MINA's answer without a certificate, as before");
         assertFalse(client.hasFeature("MFMT"), "a read-only server cannot set times");
     }
 

@@ -1,6 +1,7 @@
 package org.dftp.ftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,18 @@ class FtpOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DEFAULTS.withLimits(1, Duration.ofMillis(500)));
         assertTrue(e.getMessage().contains("idle timeout"), e.getMessage());
+    }
+
+    @Test
+    void tlsIsOffByDefaultAndRequiringItNeedsACertificate() {
+        assertFalse(DEFAULTS.tls().enabled());
+        assertFalse(DEFAULTS.tls().required());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FtpTls(null, true));
+        assertTrue(e.getMessage().contains("-ftp-require-tls needs -tls-cert"), e.getMessage());
+        FtpTls offered = FtpTls.offered(() -> null);
+        assertTrue(DEFAULTS.withTls(offered).tls().enabled());
+        assertEquals(DEFAULTS.port(), DEFAULTS.withTls(offered).withListen("", 21).withTls(FtpTls.OFF).withListen("", 2121).port());
+        assertTrue(DEFAULTS.withTls(offered).withLimits(3, Duration.ofMinutes(1)).tls().enabled(), "kept by the other withs");
     }
 
     @Test

@@ -67,7 +67,7 @@ class PeerTlsTest {
         NodeConfig c = NodeConfig.defaults(name, root).withListen(ANY, ANY, ANY).withMulticast(null)
                 .withWrites(new NodeConfig.Writes(users, true, 0));
         if (tls) {
-            c = c.withTls(new NodeConfig.Tls(resource("a-cert.pem"), resource("a-key.pem"), null, true, null));
+            c = c.withTls(new NodeConfig.Tls(resource("a-cert.pem"), resource("a-key.pem"), null, false, true, null));
         }
         DftpNode n = DftpNode.start(c);
         nodes.add(n);

@@ -115,6 +115,12 @@ public final class Main implements Callable<Integer> {
             description = "host:port for plain HTTP that redirects every request to HTTPS (308); needs -tls-cert")
     String httpRedirectListen;
 
+    @Option(names = {"-ftp-require-tls", "--ftp-require-tls"}, paramLabel = "bool", arity = "0..1",
+            defaultValue = "false", fallbackValue = "true",
+            description = "FTP refuses logins before AUTH TLS and transfers without PROT P; needs -tls-cert "
+                    + "(default ${DEFAULT-VALUE}: TLS offered, not required)")
+    boolean ftpRequireTls;
+
     @Option(names = {"-peer-tls", "--peer-tls"}, paramLabel = "bool", arity = "0..1", defaultValue = "false",
             fallbackValue = "true",
             description = "speak TLS with the other nodes (management API, proxied files, forwarded writes) with the "
@@ -237,7 +243,7 @@ public final class Main implements Callable<Integer> {
         Path key = readableFile("-tls-key", tlsKey);
         HostPort redirect = httpRedirectListen == null || httpRedirectListen.isEmpty() ? null
                 : address("-http-redirect-listen", httpRedirectListen);
-        return new NodeConfig.Tls(cert, key, redirect, peerTls, readableFile("-peer-ca", peerCa));
+        return new NodeConfig.Tls(cert, key, redirect, ftpRequireTls, peerTls, readableFile("-peer-ca", peerCa));
     }
 
     private static Path readableFile(String flag, String value) {

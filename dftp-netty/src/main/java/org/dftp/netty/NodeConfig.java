@@ -52,11 +52,14 @@ public record NodeConfig(
      * @param key its PEM private key ({@code -tls-key})
      * @param redirectListen {@code -http-redirect-listen}: a plain HTTP port that sends every request to
      *     HTTPS with a {@code 308}, or null
+     * @param ftpRequireTls {@code -ftp-require-tls}: FTP refuses logins before {@code AUTH TLS} and data
+     *     connections without {@code PROT P} (with a certificate, FTP offers TLS either way)
      * @param peerTls {@code -peer-tls}: the management API, and every request between nodes, over TLS
      * @param peerCa {@code -peer-ca}: the PEM certificates a peer's must chain to; null for this node's own
      */
-    public record Tls(Path cert, Path key, HostPort redirectListen, boolean peerTls, Path peerCa) {
-        public static final Tls NONE = new Tls(null, null, null, false, null);
+    public record Tls(Path cert, Path key, HostPort redirectListen, boolean ftpRequireTls, boolean peerTls,
+                      Path peerCa) {
+        public static final Tls NONE = new Tls(null, null, null, false, false, null);
 
         public Tls {
             if ((cert == null) != (key == null)) {
@@ -64,6 +67,9 @@ public record NodeConfig(
             }
             if (redirectListen != null && cert == null) {
                 throw new IllegalArgumentException("-http-redirect-listen needs -tls-cert and -tls-key");
+            }
+            if (ftpRequireTls && cert == null) {
+                throw new IllegalArgumentException("-ftp-require-tls needs -tls-cert and -tls-key");
             }
             if (peerTls && cert == null) {
                 throw new IllegalArgumentException("-peer-tls needs -tls-cert and -tls-key");
@@ -73,9 +79,14 @@ public record NodeConfig(
             }
         }
 
-        /** Plain HTTP for the public port only: no TLS between nodes. */
+        /** HTTPS on the public port only: FTP offers TLS without requiring it, plain HTTP between nodes. */
         public Tls(Path cert, Path key, HostPort redirectListen) {
-            this(cert, key, redirectListen, false, null);
+            this(cert, key, redirectListen, false, false, null);
+        }
+
+        /** The same, perhaps with {@code -ftp-require-tls}. */
+        public Tls(Path cert, Path key, HostPort redirectListen, boolean ftpRequireTls) {
+            this(cert, key, redirectListen, ftpRequireTls, false, null);
         }
 
         public boolean enabled() {

@@ -127,6 +127,21 @@ class MainTest {
     }
 
     @Test
+    void ftpRequireTlsIsABooleanFlagThatGoesWithACertificate() throws IOException {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Files.copy(MainTest.class.getResourceAsStream("/tls/a-cert.pem"), cert);
+        Files.copy(MainTest.class.getResourceAsStream("/tls/a-key.pem"), key);
+        String[] tls = {"-dfsroot", dir.toString(), "-tls-cert", cert.toString(), "-tls-key", key.toString()};
+        assertEquals(new NodeConfig.Tls(cert, key, null, false), config(tls).tls(), "TLS offered, not required");
+        String[] required = Stream.concat(Stream.of(tls), Stream.of("-ftp-require-tls")).toArray(String[]::new);
+        assertTrue(config(required).tls().ftpRequireTls(), "a bare boolean flag means true, as in Go");
+        String[] off = Stream.concat(Stream.of(tls), Stream.of("--ftp-require-tls=false")).toArray(String[]::new);
+        assertFalse(config(off).tls().ftpRequireTls());
+        assertFalse(config("-dfsroot", dir.toString()).tls().ftpRequireTls());
+    }
+
+    @Test
     void emptyAddressesSwitchFtpAndDiscoveryOff() throws IOException {
         NodeConfig c = config("-dfsroot=" + dir, "-ftp-listen=", "-multicast-discovery-addr", "");
         assertNull(c.ftpListen());
@@ -206,7 +221,9 @@ class MainTest {
                 Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/file.txt"), "-tls-cert and -tls-key go together"),
                 Arguments.of(List.of("-dfsroot={dir}", "-tls-cert={dir}/none.pem", "-tls-key={dir}/file.txt"),
                         "-tls-cert {dir}/none.pem is not a readable file"),
-                Arguments.of(List.of("-dfsroot={dir}", "-http-redirect-listen=:8080"), "-http-redirect-listen needs -tls-cert"));
+                Arguments.of(List.of("-dfsroot={dir}", "-http-redirect-listen=:8080"), "-http-redirect-listen needs -tls-cert"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-require-tls"), "-ftp-require-tls needs -tls-cert"),
+                Arguments.of(List.of("-dfsroot={dir}", "-ftp-require-tls=perhaps"), "-ftp-require-tls"));
     }
 
     @ParameterizedTest(name = "{0}")

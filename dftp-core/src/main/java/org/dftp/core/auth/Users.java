@@ -125,16 +125,17 @@ public final class Users {
     /**
      * The user {@code name} when exactly this name and password succeeded in {@link #authenticate} since
      * the file was last read; else null, and the caller runs {@link #authenticate} on a blocking thread.
-     * Never blocks: it does not look at the file either, and answers null while a look is due, so a
-     * revoked user is refused within a second or so of the change rather than served from the cache.
+     * Never waits for a password check; once a second it looks at the file (a {@code stat}, and a read of
+     * it when it changed, which empties the cache), so a revoked user is refused within a second of the
+     * change rather than served from the cache.
      */
     public User authenticateCached(String name, String password) {
         if (name == null || password == null) {
             return null;
         }
-        if (clock != null && clock.millis() >= nextCheckMillis) {
-            return null;
-        }
+        // Due a look at the file: take it here (one stat, and a read of a few lines when it changed), so
+        // that a revoked user is refused at once and an unchanged file does not cost everyone a PBKDF2.
+        reloadIfChanged();
         Snapshot s = current;
         Entry entry = s.users.get(name);
         byte[] known = entry == null ? null : s.verified.get(name);

@@ -3,16 +3,19 @@ package org.dftp.netty.tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * the choice is logged once. ALPN offers HTTP/2 and HTTP/1.1. {@link #handler} checks the files' modification times at most every
  * {@link #CHECK_NANOS} and builds a new context when they changed, so a renewed certificate is used for
  * new connections without a restart; a renewal that does not load is logged and the old context kept.
+ *
+ * <p>FTP's TLS (MINA) takes a JDK {@link SSLContext}: {@link #jdkContext} builds one from the same files
+ * when first asked, once for each loaded certificate, by the same reload rule; the HTTP port keeps its
+ * engine.
  *
  * <p>Thread-safe: handlers are made on every event loop.
  */
@@ -35,8 +42,25 @@ public final class ServerTls {
     private volatile Loaded loaded;
     private volatile long nextCheck;
 
-    private record Loaded(SslContext context, SslContext http1, FileTime certTime, FileTime keyTime) {
+    /** One load of the files: the public port's context, the management port's, and the JDK's for FTP once asked for. */
+    private static final class Loaded {
+        final SslContext context;
+        final SslContext http1;
+        final FileTime certTime;
+        final FileTime keyTime;
+        /** Built by {@link #jdkContext} on first use; guarded by the ServerTls. */
+        SSLContext jdk;
+
+        Loaded(SslContext context, SslContext http1, FileTime certTime, FileTime keyTime) {
+            this.context = context;
+            this.http1 = http1;
+            this.certTime = certTime;
+            this.keyTime = keyTime;
+        }
     }
+
+    /** The last JDK context that loaded, kept while a renewal's will not. */
+    private SSLContext lastJdk;
 
     private ServerTls(Path cert, Path key, Loaded loaded) {
         this.cert = cert;
@@ -46,8 +70,7 @@ public final class ServerTls {
     }
 
     /**
-     * Loads {@code cert} (PEM, the certificate first, then its chain) and {@code key} (PEM, PKCS#8 or
-     * PKCS#1); a file that does not load is an {@link IOException} naming it, never its content.
+     * Loads {@code cert} (PEM, the certificate first, then its chain) and {@code key} (PEM, PKCS#8); a file that does not load is an {@link IOException} naming it, never its content.
      */
     public static ServerTls load(Path cert, Path key) throws IOException {
         Objects.requireNonNull(cert, "cert");
@@ -106,19 +129,56 @@ public final class ServerTls {
     /** A handler for a new connection, from the current context (renewed first if the files changed). */
     public SslHandler handler(ByteBufAllocator alloc) {
         reloadIfChanged();
-        return loaded.context().newHandler(alloc);
+        return loaded.context.newHandler(alloc);
     }
 
     /** The current context, offering HTTP/2 and HTTP/1.1 by ALPN. */
     public SslContext context() {
         reloadIfChanged();
-        return loaded.context();
+        return loaded.context;
+    }
+
+    /**
+     * The current certificate as a JDK context (FTP's), built from the files on first use after each load and
+     * kept until the next. A renewal whose files the JDK cannot read (a key Netty's JDK path does not parse)
+     * is logged and the previous JDK context kept, as {@link #handler} keeps the old context.
+     *
+     * @throws UncheckedIOException when not even the first load can be read by the JDK
+     */
+    public SSLContext jdkContext() {
+        reloadIfChanged();
+        Loaded l = loaded;
+        synchronized (this) {
+            if (l.jdk == null) {
+                try {
+                    l.jdk = buildJdk(cert, key);
+                    lastJdk = l.jdk;
+                } catch (IOException e) {
+                    if (lastJdk == null) {
+                        throw new UncheckedIOException(e);
+                    }
+                    log.warn("TLS: FTP keeps the current certificate: {}", e.getMessage());
+                    l.jdk = lastJdk;
+                }
+            }
+            return l.jdk;
+        }
+    }
+
+    private static SSLContext buildJdk(Path cert, Path key) throws IOException {
+        try {
+            SslContext ctx = SslContextBuilder.forServer(cert.toFile(), key.toFile()).sslProvider(SslProvider.JDK).build();
+            return ((JdkSslContext) ctx).context();
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot load the TLS certificate " + cert + " with its key " + key
+                    + " for FTP (the JDK's engine): " + rootMessage(e), e);
+        }
     }
 
     /** The current context offering HTTP/1.1 only: for the management API, which speaks nothing else. */
     public SslContext http1Context() {
         reloadIfChanged();
-        return loaded.http1();
+        return loaded.http1;
     }
 
     /** Checks the files' times, at most every {@link #CHECK_NANOS}; a stat each, on the caller's thread. */
@@ -134,7 +194,7 @@ public final class ServerTls {
             nextCheck = now + CHECK_NANOS;
             Loaded l = loaded;
             try {
-                if (Files.getLastModifiedTime(cert).equals(l.certTime()) && Files.getLastModifiedTime(key).equals(l.keyTime())) {
+                if (Files.getLastModifiedTime(cert).equals(l.certTime) && Files.getLastModifiedTime(key).equals(l.keyTime)) {
                     return;
                 }
                 loaded = build(cert, key);

@@ -2,12 +2,15 @@ package org.dftp.netty.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +26,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.dftp.core.DfsPath;
@@ -172,6 +176,60 @@ class HttpsTest {
         Files.setLastModifiedTime(cert, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
         tls.checkNow();
         assertTrue(presentedSubject().contains("CN=dftp-test-a"), "the old certificate serves on");
+    }
+
+    /** The subject of the certificate a server with this JDK context presents (FTP's kind of context). */
+    private static String presentedBy(SSLContext server) throws Exception {
+        try (SSLServerSocket listener = (SSLServerSocket) server.getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread accept = new Thread(() -> {
+                try (SSLSocket s = (SSLSocket) listener.accept()) {
+                    s.startHandshake();
+                    s.getInputStream().read(); // until the client closes
+                } catch (IOException e) {
+                    // the client's close
+                }
+            });
+            accept.start();
+            try (SSLSocket s = (SSLSocket) trusting("a-cert.pem", "b-cert.pem").getSocketFactory()
+                    .createSocket("127.0.0.1", listener.getLocalPort())) {
+                s.startHandshake();
+                return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+            } finally {
+                accept.join(5000);
+            }
+        }
+    }
+
+    private void renew(String cert, String key) throws IOException {
+        Files.copy(HttpsTest.class.getResourceAsStream("/tls/" + cert), this.cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(HttpsTest.class.getResourceAsStream("/tls/" + key), this.key, StandardCopyOption.REPLACE_EXISTING);
+        FileTime later = FileTime.fromMillis(System.currentTimeMillis() + 10_000);
+        Files.setLastModifiedTime(this.cert, later);
+        Files.setLastModifiedTime(this.key, later);
+        tls.checkNow();
+    }
+
+    @Test
+    void theJdkContextForFtpIsBuiltOnceAndFollowsRenewals() throws Exception {
+        SSLContext first = tls.jdkContext();
+        assertSame(first, tls.jdkContext(), "built once for each loaded certificate");
+        assertEquals("CN=dftp-test-a", presentedBy(first));
+        renew("b-cert.pem", "b-key.pem");
+        SSLContext renewed = tls.jdkContext();
+        assertNotSame(first, renewed);
+        assertEquals("CN=dftp-test-b", presentedBy(renewed));
+        assertEquals("CN=dftp-test-a", presentedBy(first), "a session that holds the old context keeps it");
+        assertTrue(presentedSubject().contains("CN=dftp-test-b"), "and HTTPS renewed alike");
+    }
+
+    @Test
+    void aRenewalThatDoesNotLoadKeepsTheCurrentJdkContext() throws Exception {
+        SSLContext first = tls.jdkContext();
+        Files.writeString(cert, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        Files.setLastModifiedTime(cert, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        tls.checkNow();
+        assertSame(first, tls.jdkContext());
     }
 
     @Test

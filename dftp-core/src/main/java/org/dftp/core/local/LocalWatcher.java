@@ -190,8 +190,11 @@ public final class LocalWatcher implements AutoCloseable {
                 dirty.add(dir == null ? root.dir() : dir);
                 continue;
             }
-            if (dir != null) {
-                dirty.add(dir.resolve((Path) event.context()));
+            Path name = (Path) event.context();
+            if (dir != null && !LocalRoot.isTemporary(name.toString())) {
+                // An upload's temporary file is never part of the tree: its writes (every one is an event)
+                // would only cost a stat and a comparison each after the quiet period.
+                dirty.add(dir.resolve(name));
             }
         }
         if (!key.reset()) {

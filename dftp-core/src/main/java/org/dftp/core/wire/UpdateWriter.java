@@ -20,7 +20,7 @@ import org.dftp.core.tree.Offer;
  * from a tree snapshot: the update never exists as one text or one object graph, so pushing a
  * 500,000-entry full update to several peers at once costs a few buffers per peer.
  *
- * <p>The output is byte for byte what the original writes (fixtures/go-dftp/full-update-request.txt):
+ * <p>The output is byte for byte what the original writes (dftp-core/src/test/resources/go-dftp/full-update-request.txt):
  * fields {@code Files, UpdateTime, Full, SenderNodeName}, each file's fields in {@link FileAnnouncement}
  * order, and a final newline as Go's {@code json.Encoder} adds.
  *

@@ -22,7 +22,7 @@ import org.dftp.core.DfsPath;
 import org.dftp.core.testing.TreeFixtures;
 
 /**
- * Properties of the tree (DESIGN.md: any order of the same updates gives the same tree; prune and
+ * Properties of the tree (docs/ARCHITECTURE.md, the state: any order of the same updates gives the same tree; prune and
  * fallback keep the invariants). Paths come from a tiny alphabet so that updates collide: several
  * owners on one path, files below files, {@code a} next to {@code a.b}.
  */

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * {@code application/x-www-form-urlencoded} the way Go's {@code net/url} writes and reads it, so that a
- * greeting we send is byte for byte the original's (fixtures/go-dftp/greeting-request.txt) and a form we
+ * greeting we send is byte for byte the original's (dftp-core/src/test/resources/go-dftp/greeting-request.txt) and a form we
  * receive means what it meant to the original.
  *
  * <p>Encoding is {@code url.Values.Encode}: keys sorted, {@code QueryEscape} on keys and values (letters,

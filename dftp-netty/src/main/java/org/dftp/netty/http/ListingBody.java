@@ -12,13 +12,14 @@ import org.dftp.core.tree.DfsNode;
 
 /**
  * A directory listing, streamed row by row: the nginx-like HTML page of the original (same columns,
- * widths and links, fixtures/go-dftp/listing-*.html) or a JSON array in the shape of nginx's
- * {@code autoindex_format json}, with the owner node added and whether the caller may write the entry.
+ * widths and links; captures in dftp-core/src/test/resources/go-dftp/listing-*.html) or a JSON array in
+ * the shape of nginx's {@code autoindex_format json}, with the owner node added and whether the caller
+ * may write the entry.
  */
 final class ListingBody extends BodySource {
     enum Format { HTML, JSON }
 
-    /** The original ended every row with CRLF, the parent row included (fixtures/go-dftp/listing-*.html). */
+    /** The original ended every row with CRLF, the parent row included (see the listing captures). */
     private static final String EOL = "\r\n";
     private static final int NAME_WIDTH = 54;
     private static final int SIZE_WIDTH = 20;

@@ -36,7 +36,7 @@ public final class Trees {
     }
 
     /**
-     * The two nodes of fixtures/go-dftp: {@code ga} holds the big files, {@code test.txt} and
+     * The two nodes of the captures in dftp-core/src/test/resources/go-dftp: {@code ga} holds the big files, {@code test.txt} and
      * {@code somedir/nested/}; {@code gb} holds {@code bigb1g.bin}, {@code fb64m.bin} and
      * {@code somedir/c.jpg}, so {@code somedir} belongs to {@code (multiple)}.
      */

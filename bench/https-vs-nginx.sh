@@ -21,33 +21,8 @@ mkdir -p "$tls"
 [ -f "$tls/cert.pem" ] || openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls/key.pem" -out "$tls/cert.pem" \
   -days 30 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
 
-prefix="$BENCH_OUT/nginx-tls"
-mkdir -p "$prefix/logs"
-cat > "$prefix/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $prefix/nginx.pid;
-error_log $prefix/logs/error.log warn;
-events { worker_connections 8192; }
-http {
-  sendfile on;
-  tcp_nopush on;
-  access_log off;
-  keepalive_requests 10000000;
-  default_type application/octet-stream;
-  ssl_protocols TLSv1.2 TLSv1.3;
-  ssl_session_cache shared:SSL:10m;
-  server {
-    listen 127.0.0.1:18443 ssl reuseport;
-    ssl_certificate $tls/cert.pem;
-    ssl_certificate_key $tls/key.pem;
-    root $data;
-    location / { }
-  }
-}
-CONF
-nginx -p "$prefix" -c "$prefix/nginx.conf" &
-PIDS+=($!)
+start_nginx "$data" 18443 "ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;" ssl \
+  "ssl_certificate $tls/cert.pem; ssl_certificate_key $tls/key.pem;"
 start_dftp bench "$data" 17443 17441 -tls-cert="$tls/cert.pem" -tls-key="$tls/key.pem"
 for u in https://127.0.0.1:18443/f1k.bin https://127.0.0.1:17443/fs/f1k.bin; do
   for _ in $(seq 1 100); do curl -ksf -o /dev/null "$u" && break; sleep 0.1; done

@@ -35,9 +35,9 @@ wait_http() { # url [seconds]
   done
 }
 
-# start_nginx DIR PORT [extra http-level config]
+# start_nginx DIR PORT [extra http-level config] [listen options, e.g. ssl] [extra server-level config]
 start_nginx() {
-  local dir=$1 port=$2 extra=${3:-}
+  local dir=$1 port=$2 extra=${3:-} listen=${4:-} server=${5:-}
   local prefix="$BENCH_OUT/nginx-$port"
   mkdir -p "$prefix/logs"
   cat > "$prefix/nginx.conf" <<CONF
@@ -54,7 +54,8 @@ http {
   default_type application/octet-stream;
   $extra
   server {
-    listen 127.0.0.1:$port reuseport;
+    listen 127.0.0.1:$port $listen reuseport;
+    $server
     root $dir;
     location / { }
   }

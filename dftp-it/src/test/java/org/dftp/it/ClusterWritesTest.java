@@ -21,10 +21,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.dftp.core.auth.PasswordHash;
 import org.dftp.netty.DftpNode;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
@@ -234,11 +233,6 @@ class ClusterWritesTest {
 
     /** A users-file hash with few iterations: the format of {@code dftp hash-password}, fast enough for tests. */
     static String hash(String password) throws Exception {
-        byte[] salt = random(16);
-        int iterations = 10_000;
-        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
-        Base64.Encoder e = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$" + iterations + "$" + e.encodeToString(salt) + "$" + e.encodeToString(key);
+        return PasswordHash.hash(password.toCharArray(), PasswordHash.MIN_ITERATIONS);
     }
 }

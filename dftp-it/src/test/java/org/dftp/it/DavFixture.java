@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import org.dftp.core.auth.PasswordHash;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.netty.DftpNode;
 import org.dftp.netty.HostPort;
@@ -23,23 +20,13 @@ import org.dftp.netty.NodeConfig;
  */
 final class DavFixture {
     static final String PASSWORD = "secret";
-    private static final int ITERATIONS = 10_000;
-    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     private DavFixture() {
     }
 
     /** {@code pbkdf2-sha256$10000$<salt>$<key>}, as {@code PasswordHash} encodes it. */
     static String hash(String password) {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256);
-        try {
-            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-            return "pbkdf2-sha256$" + ITERATIONS + "$" + BASE64.encodeToString(salt) + "$" + BASE64.encodeToString(key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return PasswordHash.hash(password.toCharArray(), PasswordHash.MIN_ITERATIONS);
     }
 
     /** The users file of these tests, written into {@code dir}. */

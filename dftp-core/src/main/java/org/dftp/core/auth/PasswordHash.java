@@ -25,7 +25,7 @@ public final class PasswordHash {
      * HMAC-SHA256 is higher (600,000); since the count is stored in each hash, raising it breaks nothing.
      */
     public static final int DEFAULT_ITERATIONS = 210_000;
-    static final int MIN_ITERATIONS = 10_000;
+    public static final int MIN_ITERATIONS = 10_000;
     static final int MAX_ITERATIONS = 10_000_000;
 
     private static final String SCHEME = "pbkdf2-sha256";
@@ -40,9 +40,17 @@ public final class PasswordHash {
 
     /** A new hash of {@code password} with a random salt and {@link #DEFAULT_ITERATIONS}. */
     public static String hash(char[] password) {
+        return hash(password, DEFAULT_ITERATIONS);
+    }
+
+    /**
+     * A new hash with a random salt and {@code iterations} (at least {@value #MIN_ITERATIONS}): the users
+     * files of tests, which cannot wait a tenth of a second per login.
+     */
+    public static String hash(char[] password, int iterations) {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        return hash(password, salt, DEFAULT_ITERATIONS);
+        return hash(password, salt, iterations);
     }
 
     /** A hash with a chosen salt and count: known vectors and fast users files for tests. */

@@ -28,8 +28,4 @@ public final class DavContext {
         this.maxUploadSize = maxUploadSize > 0 ? maxUploadSize : Long.MAX_VALUE;
         this.io = io;
     }
-
-    public long maxUploadSize() {
-        return maxUploadSize;
-    }
 }

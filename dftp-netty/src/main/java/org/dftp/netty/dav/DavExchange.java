@@ -121,7 +121,4 @@ final class DavExchange {
         done.run();
     }
 
-    boolean answered() {
-        return answered;
-    }
 }

@@ -9,8 +9,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Supplier;
 import org.dftp.core.DfsPath;
 import org.dftp.core.auth.User;
@@ -353,9 +351,5 @@ public final class DavHandler {
         DfsNode n = t.lookup(path);
         return n == null || n.isDirectory() ? null
                 : org.dftp.netty.http.ETags.of(n.size(), n.lastModified());
-    }
-
-    static List<String> list(String... xs) {
-        return new ArrayList<>(List.of(xs));
     }
 }

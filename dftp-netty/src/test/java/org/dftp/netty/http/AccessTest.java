@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import org.dftp.core.auth.PasswordHash;
 import org.dftp.core.auth.LoginThrottle;
 import org.dftp.core.auth.User;
 import org.dftp.core.auth.Users;
@@ -26,12 +23,7 @@ class AccessTest {
     Path dir;
 
     private static String hash(String password) throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 10_000, 256)).getEncoded();
-        Base64.Encoder e = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$10000$" + e.encodeToString(salt) + "$" + e.encodeToString(key);
+        return PasswordHash.hash(password.toCharArray(), PasswordHash.MIN_ITERATIONS);
     }
 
     @Test

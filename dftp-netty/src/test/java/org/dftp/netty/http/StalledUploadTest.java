@@ -10,14 +10,12 @@ import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import org.dftp.core.auth.PasswordHash;
 import org.dftp.core.DfsPath;
 import org.dftp.core.auth.LoginThrottle;
 import org.dftp.core.auth.Users;
@@ -101,12 +99,7 @@ class StalledUploadTest {
     }
 
     private static String hash(String password) throws Exception {
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, 10_000, 256)).getEncoded();
-        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$10000$" + b64.encodeToString(salt) + "$" + b64.encodeToString(key);
+        return PasswordHash.hash(password.toCharArray(), PasswordHash.MIN_ITERATIONS);
     }
 
     private static List<Path> temps(Path root) {

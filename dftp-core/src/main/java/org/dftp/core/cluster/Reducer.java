@@ -1,6 +1,5 @@
 package org.dftp.core.cluster;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.dftp.core.cluster.Event.LocalScanned;
 import org.dftp.core.cluster.Event.LocalTreeScanned;
@@ -15,7 +14,7 @@ import org.dftp.core.wire.NodeInfo;
 
 /**
  * The only code that changes the cluster state: a pure function of the state and one event, with no
- * I/O and no clock. It returns the same instance when the event changes nothing. Side effects that
+ * I/O and no clock. What peers may announce is {@link PeerAnnouncements}'. It returns the same instance when the event changes nothing. Side effects that
  * follow (push an update, greet a peer) are decided by callers from the new state.
  */
 public final class Reducer {
@@ -24,11 +23,12 @@ public final class Reducer {
 
     public static ClusterState apply(ClusterState s, Event e) {
         if (e instanceof LocalScanned ls) {
-            DfsTree t = ls.full() ? s.tree().replaceOwner(s.selfName(), ls.changes()) : s.tree().apply(ls.changes());
+            String self = s.selfName();
+            DfsTree t = ls.full() ? s.tree().replaceOwner(self, ls.changes(), self) : s.tree().apply(ls.changes(), self);
             return s.withTree(t);
         }
         if (e instanceof LocalTreeScanned lt) {
-            return s.withTree(s.tree().replaceOwner(s.selfName(), lt.tree()));
+            return s.withTree(s.tree().replaceOwner(s.selfName(), lt.tree(), s.selfName()));
         }
         if (e instanceof UpdateReceived u) {
             NodeInfo peer = s.peer(u.sender());
@@ -37,10 +37,11 @@ public final class Reducer {
             }
             DfsTree t;
             if (u.tree() != null) {
-                t = s.tree().replaceOwner(u.sender(), u.tree()); // refuses a tree with anybody else's offers
+                // refuses a tree with anybody else's offers
+                t = s.tree().replaceOwner(u.sender(), u.tree(), s.selfName());
             } else {
-                List<Change> own = ownedBy(u.sender(), u.changes());
-                t = u.full() ? s.tree().replaceOwner(u.sender(), own) : s.tree().apply(own);
+                List<Change> own = PeerAnnouncements.ownedBy(u.sender(), u.changes());
+                t = u.full() ? s.tree().replaceOwner(u.sender(), own, s.selfName()) : s.tree().apply(own, s.selfName());
             }
             return s.withTree(t).withPeer(peer.withUpdateReceived(u.time(), u.full())
                     .withLastAlive(Math.max(peer.lastAlive(), u.time())));
@@ -71,25 +72,5 @@ public final class Reducer {
             return s.withoutPeer(pr.peer()).withTree(s.tree().withoutOwner(pr.peer()));
         }
         throw new IllegalArgumentException("unknown event " + e);
-    }
-
-    /**
-     * The changes a peer may make: its own. A node pushes only its own files (docs/PROTOCOL.md), so a
-     * change naming another owner is dropped rather than letting one peer rewrite another's offers
-     * (and rather than failing the whole update, as replaceOwner would).
-     */
-    private static List<Change> ownedBy(String sender, List<Change> changes) {
-        for (int i = 0; i < changes.size(); i++) {
-            if (!changes.get(i).owner().equals(sender)) {
-                List<Change> own = new ArrayList<>(changes.size());
-                for (Change c : changes) {
-                    if (c.owner().equals(sender)) {
-                        own.add(c);
-                    }
-                }
-                return own;
-            }
-        }
-        return changes;
     }
 }

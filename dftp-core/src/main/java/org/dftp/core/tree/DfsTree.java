@@ -47,7 +47,19 @@ public final class DfsTree {
 
     /** This tree with the changes applied in order; {@code this} when none changes anything. */
     public DfsTree apply(Collection<Change> changes) {
-        return merge(changes, null);
+        return merge(changes, null, null);
+    }
+
+    /**
+     * {@link #apply(Collection)} on the tree of node {@code local}, where a file of {@code local}'s own
+     * outranks the rest of the cluster's claims to its path's shape: a path at which {@code local} offers a
+     * file stays a file. Other owners' offers below it, and their offers of it as a directory, are dropped,
+     * so that no peer turns a file this node serves into a directory or hides it behind one. (Another
+     * owner's file offer of the same path still competes by {@link Offer#precedes}.) Without the rule a
+     * peer announcing {@code f.txt/child} would make this node's own {@code f.txt} a directory.
+     */
+    public DfsTree apply(Collection<Change> changes, String local) {
+        return merge(changes, null, local);
     }
 
     /**
@@ -55,12 +67,17 @@ public final class DfsTree {
      * update or a full rescan means. Offers of the owner that the changes do not mention are withdrawn.
      */
     public DfsTree replaceOwner(String owner, Collection<Change> changes) {
+        return replaceOwner(owner, changes, null);
+    }
+
+    /** {@link #replaceOwner(String, Collection)} on the tree of node {@code local} (see {@link #apply(Collection, String)}). */
+    public DfsTree replaceOwner(String owner, Collection<Change> changes, String local) {
         for (Change c : changes) {
             if (!c.owner().equals(owner)) {
                 throw new IllegalArgumentException("change of " + c.owner() + " in a full update of " + owner);
             }
         }
-        return merge(changes, owner);
+        return merge(changes, owner, local);
     }
 
     /**
@@ -72,6 +89,11 @@ public final class DfsTree {
      * {@link #replaceOwner(String, Collection) replaceOwner(owner, own.changes())}.
      */
     public DfsTree replaceOwner(String owner, DfsTree own) {
+        return replaceOwner(owner, own, null);
+    }
+
+    /** {@link #replaceOwner(String, DfsTree)} on the tree of node {@code local} (see {@link #apply(Collection, String)}). */
+    public DfsTree replaceOwner(String owner, DfsTree own, String local) {
         String offeredBy = own.root.owner();
         if (offeredBy != null && !offeredBy.equals(owner)) {
             throw new IllegalArgumentException("offers of " + offeredBy + " in a full update of " + owner);
@@ -79,7 +101,7 @@ public final class DfsTree {
         if (root.offers == null && root.children.length == 0) {
             return own.root.children.length == 0 ? this : own;
         }
-        DfsNode merged = replace(root, own.root, owner, new Merge(new Change[0], owner));
+        DfsNode merged = replace(root, own.root, owner, new Merge(new Change[0], owner, local));
         if (merged == root) {
             return this;
         }
@@ -114,10 +136,10 @@ public final class DfsTree {
             }
         }
         DfsNode[] children = out == null ? before : Arrays.copyOf(out, n);
-        if (offers == old.offers && children == before) {
+        if (offers == old.offers && (children == before || old instanceof FileNode && keepsFile(offers, pruner.local))) {
             return old;
         }
-        return make(old.name, offers, children);
+        return make(old.name, offers, children, pruner.local);
     }
 
     /** Every offer in this tree as a change, in path order: a parent before its children, siblings by name. */
@@ -286,15 +308,15 @@ public final class DfsTree {
 
     /** This tree without any offer of {@code owner}, e.g. after that node died. */
     public DfsTree withoutOwner(String owner) {
-        return merge(List.of(), owner);
+        return merge(List.of(), owner, null);
     }
 
-    private DfsTree merge(Collection<Change> changes, String prune) {
+    private DfsTree merge(Collection<Change> changes, String prune, String local) {
         if (changes.isEmpty() && prune == null) {
             return this;
         }
         Change[] batch = changes.toArray(new Change[0]); // reordered in place by the merge
-        DfsNode merged = new Merge(batch, prune).node(root, "", 0, batch.length, 0);
+        DfsNode merged = new Merge(batch, prune, local).node(root, "", 0, batch.length, 0);
         if (merged == root) {
             return this;
         }
@@ -318,13 +340,16 @@ public final class DfsTree {
 
         private final Change[] changes;
         private final String prune;
+        /** The node whose own files keep their paths files (see {@link DfsTree#apply(Collection, String)}), or null. */
+        private final String local;
         private Change[] scratch;
         /** The number of groups (or a bound) the last {@link #group} call made. */
         private int groupCount;
 
-        Merge(Change[] changes, String prune) {
+        Merge(Change[] changes, String prune, String local) {
             this.changes = changes;
             this.prune = prune;
+            this.local = local;
         }
 
         /**
@@ -350,10 +375,11 @@ public final class DfsTree {
             DfsNode[] old = existing instanceof DirNode d ? d.children : DirNode.NO_CHILDREN;
             DfsNode[] children = children(old, own, to, depth, groups);
 
-            if (existing != null && offers == existing.offers && children == old) {
-                return existing;
+            if (existing != null && offers == existing.offers
+                    && (children == old || existing instanceof FileNode && keepsFile(offers, local))) {
+                return existing; // unchanged, or a local file that stays as it was
             }
-            return make(name, offers, children);
+            return make(name, offers, children, local);
         }
 
         /**
@@ -499,11 +525,18 @@ public final class DfsTree {
         }
         Offer offers = Offer.minus(dir.offers, owner);
         DfsNode[] children = merge.children(dir.children, 0, 0, 0, 0);
-        return offers == dir.offers && children == dir.children ? dir : make(dir.name, offers, children);
+        return offers == dir.offers && children == dir.children ? dir : make(dir.name, offers, children, merge.local);
     }
 
-    /** A node for what is left: null when nothing, a directory when anything says so, else a file. */
-    private static DfsNode make(String name, Offer offers, DfsNode[] children) {
+    /**
+     * A node for what is left: null when nothing, a directory when anything says so, else a file. Where
+     * {@code local} (if not null) offers a file, it is a file: other owners' children and directory offers
+     * are dropped.
+     */
+    private static DfsNode make(String name, Offer offers, DfsNode[] children, String local) {
+        if (keepsFile(offers, local)) {
+            return new FileNode(name, Offer.withoutDirectories(offers));
+        }
         if (children.length > 0) {
             return new DirNode(name, offers, children);
         }
@@ -516,6 +549,12 @@ public final class DfsTree {
             }
         }
         return new FileNode(name, offers);
+    }
+
+    /** Whether {@code local} offers a file among {@code offers}, which then stay a file. */
+    private static boolean keepsFile(Offer offers, String local) {
+        Offer mine = local == null ? null : Offer.find(offers, local);
+        return mine != null && !mine.isDirectory();
     }
 
     /** Walks the subtree at {@code from} depth-first, a directory before its contents, children by name. */

@@ -136,6 +136,16 @@ public final class Offer {
                 : new Offer(head.owner, head.mode, head.size, head.lastModified, head.infoUpdated, rest);
     }
 
+    /** The list {@code head} without its directory offers; {@code head} itself when it has none. */
+    public static Offer withoutDirectories(Offer head) {
+        for (Offer o = head; o != null; o = o.next) {
+            if (o.isDirectory()) {
+                return withoutDirectories(minus(head, o.owner));
+            }
+        }
+        return head;
+    }
+
     /** The offer of {@code owner} in the list, or null. */
     public static Offer find(Offer head, String owner) {
         for (Offer o = head; o != null; o = o.next) {

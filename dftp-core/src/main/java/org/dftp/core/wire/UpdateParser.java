@@ -73,6 +73,8 @@ public final class UpdateParser implements AutoCloseable {
     }
 
     private final int maxEntries;
+    /** The latest {@code LastInfoUpdated} believed; a later one refuses its entry (PeerAnnouncements). */
+    private final long notAfter;
     private final JsonParser parser;
     private final ByteArrayFeeder feeder;
     private byte[] scratch;
@@ -117,7 +119,17 @@ public final class UpdateParser implements AutoCloseable {
 
     /** @param maxEntries most files accepted in one update; more fails the update */
     public UpdateParser(int maxEntries) {
+        this(maxEntries, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param maxEntries most files accepted in one update; more fails the update
+     * @param notAfter the latest {@code LastInfoUpdated} (Unix seconds) believed: an offer dated later is
+     *     refused as a bad entry is (see {@code PeerAnnouncements.latestBelievable})
+     */
+    public UpdateParser(int maxEntries, long notAfter) {
         this.maxEntries = maxEntries;
+        this.notAfter = notAfter;
         try {
             this.parser = Wire.JSON.createNonBlockingByteArrayParser();
         } catch (IOException e) {
@@ -447,6 +459,11 @@ public final class UpdateParser implements AutoCloseable {
         }
         if (ePathError != null) {
             refuse(eShownName, ePathError);
+            return;
+        }
+        if (!eDeletion && eLastInfoUpdated > notAfter) {
+            refuse(shownName(), "LastInfoUpdated " + eLastInfoUpdated + " is " + (eLastInfoUpdated - notAfter)
+                    + " s beyond the clock skew allowed");
             return;
         }
         // Kept as primitives until the end: the sender comes last, and a full update in path order then

@@ -17,6 +17,7 @@ import org.dftp.core.cluster.Event.SelfAddresses;
 import org.dftp.core.cluster.Event.UpdatePushed;
 import org.dftp.core.cluster.Event.UpdateReceived;
 import org.dftp.core.testing.TreeFixtures;
+import org.dftp.core.tree.DfsTree;
 import org.dftp.core.wire.NodeInfo;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,55 @@ class ReducerTest {
                 changes("ga /test.txt deleted", "gb /bigb1g.bin 1073741824")));
         assertEquals("ga", full.tree().lookup(DfsPath.of("/test.txt")).owner());
         assertNull(full.tree().lookup(DfsPath.of("/somedir/c.jpg")));
+    }
+
+    /** What ga's own /test.txt looks like: still ga's file, with nothing below it. */
+    private static void assertLocalFileKept(ClusterState s) {
+        var node = s.tree().lookup(DfsPath.of("/test.txt"));
+        assertEquals(false, node.isDirectory(), "ga's file stays a file");
+        assertEquals("ga", node.owner());
+        assertEquals(List.of(), node.children());
+        assertNull(s.tree().lookup(DfsPath.of("/test.txt/child")));
+    }
+
+    @Test
+    void aPeerNeverTurnsALocalFileIntoADirectory() {
+        ClusterState before = gaWithGb();
+        assertLocalFileKept(Reducer.apply(before, new UpdateReceived("gb", false, 300,
+                changes("gb /test.txt/child 1"))));
+        assertLocalFileKept(Reducer.apply(before, new UpdateReceived("gb", true, 300,
+                changes("gb /test.txt/child 1"))));
+        // A full update in path order comes as a tree of the sender's offers.
+        DfsTree gbTree = DfsTree.EMPTY.apply(changes("gb /test.txt/ @300", "gb /test.txt/child 1 @300"));
+        assertLocalFileKept(Reducer.apply(before, new UpdateReceived("gb", true, 300, List.of(), gbTree)));
+    }
+
+    @Test
+    void aPeersNewerDirectoryNeverHidesALocalFile() {
+        ClusterState s = Reducer.apply(gaWithGb(), new UpdateReceived("gb", false, 300,
+                changes("gb /test.txt/ @" + (TreeFixtures.GA_UPDATED + 100))));
+        assertLocalFileKept(s);
+    }
+
+    @Test
+    void aPeersNewerFileOfTheSamePathStillWins() {
+        // The original's rule for a path that several nodes hold stays: the most recent announcement.
+        ClusterState s = Reducer.apply(gaWithGb(), new UpdateReceived("gb", false, 300,
+                changes("gb /test.txt 7 @" + (TreeFixtures.GA_UPDATED + 100))));
+        assertEquals("gb", s.tree().lookup(DfsPath.of("/test.txt")).owner());
+        assertEquals("ga", s.tree().lookup(DfsPath.of("/test.txt")).offer().next().owner(), "ga's offer is kept behind it");
+    }
+
+    @Test
+    void aLocalFileTakesThePathOfAPeersDirectory() {
+        ClusterState s = Reducer.apply(gaWithGb(), new UpdateReceived("gb", false, 300,
+                changes("gb /pdir/ @300", "gb /pdir/x 1 @300")));
+        assertEquals(true, s.tree().lookup(DfsPath.of("/pdir")).isDirectory());
+        s = Reducer.apply(s, new LocalScanned(changes("ga /pdir 5 @400"), false, 400));
+        var node = s.tree().lookup(DfsPath.of("/pdir"));
+        assertEquals(false, node.isDirectory());
+        assertEquals("ga", node.owner());
+        assertNull(s.tree().lookup(DfsPath.of("/pdir/x")));
     }
 
     @Test

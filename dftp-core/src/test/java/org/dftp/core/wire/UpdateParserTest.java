@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.dftp.core.DfsPath;
+import org.dftp.core.cluster.PeerAnnouncements;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.Offer;
 import org.junit.jupiter.api.Test;
@@ -234,6 +238,27 @@ class UpdateParserTest {
         UpdateParser p = new UpdateParser(2);
         byte[] body = update(file("a") + "," + file("b") + "," + file("c")).getBytes(StandardCharsets.UTF_8);
         assertThrows(BadUpdateException.class, () -> p.feed(body, 0, body.length));
+    }
+
+    @Test
+    void anOfferDatedBeyondTheClockSkewIsRefusedAndTheRestApplies() {
+        // A fake clock at T with the default five minutes: T + 300 is believed, T + 301 is not.
+        long notAfter = PeerAnnouncements.latestBelievable(
+                Clock.fixed(Instant.ofEpochSecond(T), ZoneOffset.UTC), PeerAnnouncements.DEFAULT_MAX_CLOCK_SKEW);
+        assertEquals(T + 300, notAfter);
+        String future = file("takeover").replace("\"LastInfoUpdated\":2", "\"LastInfoUpdated\":9999999999");
+        String edge = file("edge").replace("\"LastInfoUpdated\":2", "\"LastInfoUpdated\":" + (T + 300));
+        String late = file("late").replace("\"LastInfoUpdated\":2", "\"LastInfoUpdated\":" + (T + 301));
+        String gone = file("gone").replace("\"LastInfoUpdated\":2", "\"LastInfoUpdated\":9999999999")
+                .replace("\"Deletion\":false", "\"Deletion\":true");
+        UpdateParser p = new UpdateParser(UpdateParser.DEFAULT_MAX_ENTRIES, notAfter);
+        byte[] body = update(String.join(",", file("fine"), future, edge, late, gone)).getBytes(StandardCharsets.UTF_8);
+        p.feed(body, 0, body.length);
+        UpdateParser.Result r = p.finish();
+        assertEquals(List.of("fine", "edge", "gone"), r.changes().stream().map(c -> c.path().wire()).toList(),
+                "a withdrawal takes nothing from anyone, whatever its date");
+        assertEquals(2, r.skipped());
+        assertTrue(r.skipReasons().get(0).startsWith("takeover: LastInfoUpdated 9999999999"), r.skipReasons().toString());
     }
 
     @Test

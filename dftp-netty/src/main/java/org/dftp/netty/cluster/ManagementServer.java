@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.wire.BadUpdateException;
 import org.dftp.core.wire.ClusterInfo;
+import org.dftp.core.cluster.PeerAnnouncements;
 import org.dftp.core.wire.UpdateParser;
 import org.dftp.core.wire.Wire;
 import org.dftp.netty.HostPort;
@@ -183,7 +184,8 @@ public final class ManagementServer {
             throw new HttpError(400, "Content-Type must be application/json");
         }
         return Mono.defer(() -> {
-            UpdateParser parser = new UpdateParser();
+            UpdateParser parser = new UpdateParser(UpdateParser.DEFAULT_MAX_ENTRIES,
+                    PeerAnnouncements.latestBelievable(clock, PeerAnnouncements.DEFAULT_MAX_CLOCK_SKEW));
             return req.receive()
                     .doOnNext(buf -> feed(parser, buf))
                     .then(Mono.fromCallable(parser::finish))

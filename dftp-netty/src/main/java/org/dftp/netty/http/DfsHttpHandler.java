@@ -380,7 +380,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         busy = true;
-        context.remote().serve(ctx, req, path, owner, hops, () -> resume(ctx));
+        Runnable ownCopy = context.localRoot() != null && Offer.find(node.offer(), context.selfName()) != null
+                ? () -> local(ctx, req, path, contentType) : null;
+        context.remote().serve(ctx, req, path, owner, hops, ownCopy, () -> resume(ctx));
     }
 
     private void local(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String contentType) {

@@ -13,7 +13,12 @@ import org.dftp.core.DfsPath;
 public interface RemoteFiles {
 
     /** Answers every remote file with {@code 502}: there is no cluster to fetch it from. */
-    RemoteFiles NONE = (ctx, req, path, owner, hops, done) -> {
+    RemoteFiles NONE = (ctx, req, path, owner, hops, ownCopy, done) -> {
+        if (ownCopy != null) {
+            ownCopy.run();
+            done.run();
+            return;
+        }
         HttpResponses.sendText(ctx, req, HttpResponseStatus.BAD_GATEWAY,
                 "`" + path + "` is owned by node " + owner + ", which this server cannot reach\n");
         done.run();
@@ -24,6 +29,10 @@ public interface RemoteFiles {
      * loop once the response is complete or failed (the handler holds later pipelined requests until then).
      *
      * @param hops how many nodes this request already went through ({@code redirN})
+     * @param ownCopy answers from this node's own copy of the path, when it has one (else null): run on the
+     *     event loop instead of a {@code 502} when the owner cannot be reached or fails before answering, so
+     *     that a peer's newer offer naming an owner that does not answer never takes a local file offline
      */
-    void serve(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable done);
+    void serve(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable ownCopy,
+               Runnable done);
 }

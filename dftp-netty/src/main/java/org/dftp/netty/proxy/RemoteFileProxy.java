@@ -73,13 +73,19 @@ public final class RemoteFileProxy implements RemoteFiles {
     }
 
     @Override
-    public void serve(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable done) {
+    public void serve(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops,
+                      Runnable ownCopy, Runnable done) {
         if (hops >= MAX_HOPS) {
             fail(ctx, req, HttpResponseStatus.BAD_GATEWAY, "`" + path + "` was forwarded " + hops
                     + " times without reaching its owner " + owner + "\n", done);
             return;
         }
         HostPort addr = peers.publicAddress(owner);
+        if (addr == null && ownCopy != null) {
+            ownCopy.run();
+            done.run();
+            return;
+        }
         if (addr == null) {
             fail(ctx, req, HttpResponseStatus.BAD_GATEWAY, "`" + path + "` is owned by node " + owner
                     + ", which is not a known peer\n", done);
@@ -88,7 +94,7 @@ public final class RemoteFileProxy implements RemoteFiles {
         String uri = scheme + addr + "/fs" + encode(path) + query(req, hops + 1);
         HttpHeaders forwarded = req.headers();
         boolean head = HttpMethod.HEAD.equals(req.method());
-        Relay relay = new Relay(ctx, req, path, owner, done);
+        Relay relay = new Relay(ctx, req, path, owner, ownCopy, done);
         client.headers(h -> {
                     for (AsciiString name : REQUEST_HEADERS) {
                         String v = forwarded.get(name);
@@ -144,16 +150,19 @@ public final class RemoteFileProxy implements RemoteFiles {
         private final HttpRequest req;
         private final DfsPath path;
         private final String owner;
+        private final Runnable ownCopy;
         private final Runnable done;
         private volatile boolean headersSent;
         private volatile boolean keepAlive;
         private volatile boolean finished;
 
-        Relay(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, Runnable done) {
+        Relay(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, Runnable ownCopy,
+              Runnable done) {
             this.ctx = ctx;
             this.req = req;
             this.path = path;
             this.owner = owner;
+            this.ownCopy = ownCopy;
             this.done = done;
         }
 
@@ -216,6 +225,14 @@ public final class RemoteFileProxy implements RemoteFiles {
         @Override
         protected void hookOnError(Throwable e) {
             finished = true;
+            if (!headersSent && ownCopy != null) {
+                log.info("Proxy: {} from {} failed, serving this node's own copy: {}", path, owner, e.toString());
+                onLoop(() -> {
+                    ownCopy.run();
+                    done.run();
+                });
+                return;
+            }
             if (!headersSent) {
                 log.info("Proxy: {} from {} failed: {}", path, owner, e.toString());
                 fail(ctx, req, HttpResponseStatus.BAD_GATEWAY,
@@ -243,10 +260,14 @@ public final class RemoteFileProxy implements RemoteFiles {
         }
 
         private void finish() {
+            onLoop(done);
+        }
+
+        private void onLoop(Runnable r) {
             if (ctx.executor().inEventLoop()) {
-                done.run();
+                r.run();
             } else {
-                ctx.executor().execute(done);
+                ctx.executor().execute(r);
             }
         }
     }

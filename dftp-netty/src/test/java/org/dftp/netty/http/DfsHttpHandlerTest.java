@@ -62,7 +62,8 @@ class DfsHttpHandlerTest {
     EmbeddedChannel channel;
 
     /** One call of the fake proxy, completed by the test. */
-    record Served(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable done) {
+    record Served(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable ownCopy,
+                  Runnable done) {
         void answer(String body) {
             FullHttpResponse res = new io.netty.handler.codec.http.DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.OK, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
@@ -78,7 +79,8 @@ class DfsHttpHandlerTest {
         Files.writeString(root.resolve("日本.txt"), "nihon\n");
         tree = Trees.fromDisk(root, "ga").apply(List.of(Trees.file("remote.bin", "gb", 10, Trees.CAPTURE_TIME)));
         DfsHttpContext ctx = new DfsHttpContext(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT),
-                (c, req, path, owner, hops, done) -> remote.add(new Served(c, req, path, owner, hops, done)),
+                (c, req, path, owner, hops, ownCopy, done) -> remote.add(new Served(c, req, path, owner, hops,
+                        ownCopy, done)),
                 new NodeMetrics());
         channel = new EmbeddedChannel(new ChunkedWriteHandler(), new DfsHttpHandler(ctx));
     }

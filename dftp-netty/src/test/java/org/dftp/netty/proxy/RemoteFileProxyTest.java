@@ -181,6 +181,20 @@ class RemoteFileProxyTest {
     }
 
     @Test
+    void anOwnerThatDoesNotAnswerLeavesThisNodesOwnCopyServed() throws Exception {
+        // ga holds small.txt too, announced earlier: gb's offer wins, until gb cannot be reached.
+        Files.writeString(aDir.resolve("small.txt"), "ga's own copy\n");
+        aStore.publish(new Event.LocalScanned(List.of(
+                Change.offer(DfsPath.of("small.txt"), Offer.of("ga", 0644, 14, 50, 50))), false, 100)).join();
+        assertEquals("gb", aStore.snapshot().tree().lookup(DfsPath.of("small.txt")).owner());
+        b.close();
+        HttpResponse<byte[]> res = get("/fs/small.txt");
+        assertEquals(200, res.statusCode());
+        assertEquals("ga's own copy\n", new String(res.body(), StandardCharsets.UTF_8));
+        assertEquals(502, get("/fs/big.bin").statusCode(), "a file only gb has still fails");
+    }
+
+    @Test
     void ownerDyingMidBodyCutsTheClient() throws Exception {
         // A fake owner that promises 1 MiB and sends 1 KiB, then hangs up.
         try (ServerSocket fake = new ServerSocket(0)) {

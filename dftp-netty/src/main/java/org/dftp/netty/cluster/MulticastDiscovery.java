@@ -54,15 +54,19 @@ public final class MulticastDiscovery implements AutoCloseable {
     static final int MAX_PING = 4096;
 
     private final EventLoopGroup group;
+    /** Receives: bound to the group's own address, so the kernel delivers only datagrams sent to the group. */
     private final Channel channel;
+    /** Sends the pings, from an ephemeral port (a socket bound to a multicast address cannot send from it). */
+    private final Channel sender;
     private final InetSocketAddress groupAddress;
     private final byte[] ping;
     private final List<NetworkInterface> joined;
 
-    private MulticastDiscovery(EventLoopGroup group, Channel channel, InetSocketAddress groupAddress, byte[] ping,
-                               List<NetworkInterface> joined) {
+    private MulticastDiscovery(EventLoopGroup group, Channel channel, Channel sender, InetSocketAddress groupAddress,
+                               byte[] ping, List<NetworkInterface> joined) {
         this.group = group;
         this.channel = channel;
+        this.sender = sender;
         this.groupAddress = groupAddress;
         this.ping = ping;
         this.joined = joined;
@@ -102,7 +106,22 @@ public final class MulticastDiscovery implements AutoCloseable {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
                     .handler(new PingHandler(clusterName, selfName, listener))
-                    .bind(new InetSocketAddress(groupAddress.getPort()))
+                    // The group's address, not the wildcard: a socket bound to 0.0.0.0 also takes unicast
+                    // datagrams, so anyone who can reach the port could feed it forged pings one by one.
+                    .bind(groupAddress)
+                    .sync()
+                    .channel();
+            DatagramChannel sender = (DatagramChannel) new Bootstrap()
+                    .group(group)
+                    .channelFactory(channels::get)
+                    .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
+                    .handler(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            io.netty.util.ReferenceCountUtil.release(msg); // nothing is expected here
+                        }
+                    })
+                    .bind(new InetSocketAddress(0))
                     .sync()
                     .channel();
             List<NetworkInterface> joined = new ArrayList<>();
@@ -118,7 +137,7 @@ public final class MulticastDiscovery implements AutoCloseable {
                 log.warn("Discovery: no multicast-capable interface joined {}; pings from others will not arrive",
                         groupAddr);
             }
-            MulticastDiscovery d = new MulticastDiscovery(group, ch, groupAddress, ping, joined);
+            MulticastDiscovery d = new MulticastDiscovery(group, ch, sender, groupAddress, ping, joined);
             ch.eventLoop().scheduleAtFixedRate(d::sendPing, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
             log.info("Multicast discovery on {} ({}, interfaces {})", groupAddr, epoll ? "epoll" : "nio",
                     joined.stream().map(NetworkInterface::getName).toList());
@@ -152,10 +171,10 @@ public final class MulticastDiscovery implements AutoCloseable {
 
     /** Sends one ping now (also done at start and every interval). */
     public void sendPing() {
-        if (!channel.isActive()) {
+        if (!sender.isActive()) {
             return;
         }
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(ping), groupAddress))
+        sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(ping), groupAddress))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         log.debug("Discovery: sending ping failed: {}", f.cause().toString());
@@ -166,6 +185,7 @@ public final class MulticastDiscovery implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sender.close().await(2, TimeUnit.SECONDS);
             channel.close().await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

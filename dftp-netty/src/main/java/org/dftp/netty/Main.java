@@ -131,6 +131,20 @@ public final class Main implements Callable<Integer> {
             description = "PEM certificates that peers' certificates must chain to (default: this node's own -tls-cert)")
     String peerCa;
 
+    @Option(names = {"-max-peers", "--max-peers"}, paramLabel = "int", defaultValue = "256",
+            description = "most nodes the peer table holds; a new node beyond them is refused (default ${DEFAULT-VALUE})")
+    int maxPeers;
+
+    @Option(names = {"-max-pending-greetings", "--max-pending-greetings"}, paramLabel = "int", defaultValue = "16",
+            description = "most greetings of addresses that are not a peer's under way at once "
+                    + "(default ${DEFAULT-VALUE})")
+    int maxPendingGreetings;
+
+    @Option(names = {"-max-clock-skew", "--max-clock-skew"}, paramLabel = "duration", defaultValue = "5m",
+            description = "how far ahead of this node's clock a peer may date a file (LastInfoUpdated); later "
+                    + "dates are refused (default ${DEFAULT-VALUE})")
+    String maxClockSkew;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -235,7 +249,8 @@ public final class Main implements Callable<Integer> {
                 duration("-ping-interval", pingInterval),
                 pingFailures,
                 new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)),
-                tls());
+                tls(),
+                new NodeConfig.Peers(maxPeers, maxPendingGreetings, duration("-max-clock-skew", maxClockSkew)));
     }
 
     private NodeConfig.Tls tls() {

@@ -25,6 +25,7 @@ import org.dftp.core.DfsPath;
  * @param pingFailures missed pings in a row after which a peer is removed
  * @param writes who may write and how much ({@link Writes#READ_ONLY} without {@code -users})
  * @param tls the public port's certificate ({@link Tls#NONE}: plain HTTP)
+ * @param peers who may become a peer: how many, and how far their clocks may run ahead
  */
 public record NodeConfig(
         String nodeName,
@@ -43,7 +44,33 @@ public record NodeConfig(
         Duration pingInterval,
         int pingFailures,
         Writes writes,
-        Tls tls) {
+        Tls tls,
+        Peers peers) {
+
+    /**
+     * The peer-table flags.
+     *
+     * @param maxPeers {@code -max-peers}: the most nodes the peer table holds; a new one beyond is refused
+     * @param maxPendingGreetings {@code -max-pending-greetings}: the most greetings of addresses that are not
+     *     a peer's under way at once
+     * @param maxClockSkew {@code -max-clock-skew}: how far a peer's {@code LastInfoUpdated} may be ahead of
+     *     this node's clock; a later one is refused
+     */
+    public record Peers(int maxPeers, int maxPendingGreetings, Duration maxClockSkew) {
+        public static final Peers DEFAULTS = new Peers(256, 16, Duration.ofMinutes(5));
+
+        public Peers {
+            if (maxPeers < 1) {
+                throw new IllegalArgumentException("-max-peers must be at least 1");
+            }
+            if (maxPendingGreetings < 1) {
+                throw new IllegalArgumentException("-max-pending-greetings must be at least 1");
+            }
+            if (maxClockSkew.isNegative()) {
+                throw new IllegalArgumentException("-max-clock-skew cannot be negative");
+            }
+        }
+    }
 
     /**
      * The TLS flags.
@@ -114,6 +141,17 @@ public record NodeConfig(
     public NodeConfig {
         java.util.Objects.requireNonNull(writes, "writes");
         java.util.Objects.requireNonNull(tls, "tls");
+        java.util.Objects.requireNonNull(peers, "peers");
+    }
+
+    /** A node with the default peer-table limits. */
+    public NodeConfig(String nodeName, String clusterName, Path dfsRoot, DfsPath dfsMount, HostPort httpListen,
+                      HostPort mgmtListen, HostPort ftpListen, HostPort multicastDiscovery, String ftpPassivePorts,
+                      String ftpPassiveAddress, int ftpMaxConnections, Duration ftpIdleTimeout,
+                      Duration fullUpdateInterval, Duration pingInterval, int pingFailures, Writes writes, Tls tls) {
+        this(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, multicastDiscovery,
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
+                pingInterval, pingFailures, writes, tls, Peers.DEFAULTS);
     }
 
     /** A node with the defaults of docs/PROTOCOL.md on the given ports; convenient for tests. */
@@ -127,36 +165,42 @@ public record NodeConfig(
     public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls);
+                pingInterval, pingFailures, writes, tls, peers);
     }
 
     public NodeConfig withMulticast(HostPort group) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls);
+                pingInterval, pingFailures, writes, tls, peers);
     }
 
     public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingEvery, missedPings, writes, tls);
+                fullUpdateInterval, pingEvery, missedPings, writes, tls, peers);
     }
 
     public NodeConfig withWrites(Writes w) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, w, tls);
+                fullUpdateInterval, pingInterval, pingFailures, w, tls, peers);
     }
 
     public NodeConfig withTls(Tls t) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, t);
+                fullUpdateInterval, pingInterval, pingFailures, writes, t, peers);
+    }
+
+    public NodeConfig withPeers(Peers p) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, p);
     }
 
     public NodeConfig withFullUpdateInterval(Duration every) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
-                pingInterval, pingFailures, writes, tls);
+                pingInterval, pingFailures, writes, tls, peers);
     }
 }

@@ -99,8 +99,9 @@ public final class ClusterServices implements AutoCloseable {
             client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT, tls);
             HostPort publicAddr = advertised(cfg.httpListen().host(), publicPort);
             membership = new Membership(store, client, metrics, clock, publicAddr,
-                    advertised(cfg.mgmtListen().host(), cfg.mgmtListen().port()));
-            ManagementServer api = new ManagementServer(membership, store, metrics, clock);
+                    advertised(cfg.mgmtListen().host(), cfg.mgmtListen().port()),
+                    new PeerAdmission(cfg.peers().maxPeers(), cfg.peers().maxPendingGreetings()));
+            ManagementServer api = new ManagementServer(membership, store, metrics, clock, cfg.peers().maxClockSkew());
             try {
                 server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {
@@ -111,6 +112,10 @@ public final class ClusterServices implements AutoCloseable {
             membership.advertise(publicAddr, mgmtAddr);
             store.publish(new Event.SelfAddresses(publicAddr.toString(), mgmtAddr.toString())).join();
             log.info("HTTP mgmt interface listening on {}...", new HostPort(cfg.mgmtListen().host(), port));
+            // The original protocol has no authentication: say so once, where an operator looks first.
+            log.warn("The management port {} takes unsigned requests, as the original dftp does: anyone who can "
+                    + "reach it can add files to the tree and peers to the cluster. Keep it on a private network "
+                    + "(see docs/RELIABILITY.md)", port);
 
             MulticastDiscovery discovery = null;
             if (cfg.multicastDiscovery() != null) {
@@ -119,7 +124,7 @@ public final class ClusterServices implements AutoCloseable {
                         membership::discovered);
             }
             liveness = Liveness.start(store, membership.forLiveness(), metrics, clock, cfg.pingInterval(),
-                    cfg.pingFailures());
+                    cfg.pingFailures(), cfg.peers().maxPeers());
             membership.departed(liveness::isDeparted);
             WarmUp warmUp = WarmUp.start(membership, client, mgmtAddr);
             return new ClusterServices(loops, client, membership, server, discovery, liveness, warmUp);

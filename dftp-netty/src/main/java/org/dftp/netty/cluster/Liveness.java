@@ -115,6 +115,8 @@ final class Liveness implements AutoCloseable {
     private final Clock clock;
     private final Duration interval;
     private final int failures;
+    /** The most removed peers greeted again at once ({@code -max-peers}); the longest-gone are forgotten first. */
+    private final int maxDeparted;
     private final Executor executor;
     private final Map<String, Pinged> pinged = new HashMap<>();
     private final Map<String, Departed> departed = new ConcurrentHashMap<>();
@@ -128,6 +130,14 @@ final class Liveness implements AutoCloseable {
      */
     Liveness(DfsStore store, Peers peers, NodeMetrics metrics, Clock clock, Duration interval, int failures,
              Executor executor) {
+        this(store, peers, metrics, clock, interval, failures, org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxPeers(),
+                executor);
+    }
+
+    /** @param maxDeparted the most removed peers kept to be greeted again */
+    Liveness(DfsStore store, Peers peers, NodeMetrics metrics, Clock clock, Duration interval, int failures,
+             int maxDeparted, Executor executor) {
+        this.maxDeparted = maxDeparted;
         this.store = Objects.requireNonNull(store, "store");
         this.peers = Objects.requireNonNull(peers, "peers");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -142,13 +152,13 @@ final class Liveness implements AutoCloseable {
 
     /** Liveness on a thread of its own, {@code dftp-liveness}, ticking every {@code interval}. */
     static Liveness start(DfsStore store, Peers peers, NodeMetrics metrics, Clock clock, Duration interval,
-                          int failures) {
+                          int failures, int maxDeparted) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dftp-liveness");
             t.setDaemon(true);
             return t;
         });
-        Liveness l = new Liveness(store, peers, metrics, clock, interval, failures, timer);
+        Liveness l = new Liveness(store, peers, metrics, clock, interval, failures, maxDeparted, timer);
         l.timer = timer;
         long nanos = interval.toNanos();
         timer.scheduleAtFixedRate(l::safeTick, nanos, nanos, TimeUnit.NANOSECONDS);
@@ -217,6 +227,21 @@ final class Liveness implements AutoCloseable {
                 d.nextTry = now + d.retryDelay;
                 greetAgain(name, d);
             }
+        }
+    }
+
+    /** Forgets the longest-gone removed peers until at most {@code max} are greeted again. */
+    private void forgetBeyond(int max) {
+        while (departed.size() > max) {
+            Map.Entry<String, Departed> oldest = null;
+            for (Map.Entry<String, Departed> e : departed.entrySet()) {
+                if (oldest == null || e.getValue().removedAt < oldest.getValue().removedAt) {
+                    oldest = e;
+                }
+            }
+            log.info("Peer {} forgotten: more than {} removed peers", oldest.getKey(), max);
+            disposeRetry(oldest.getValue());
+            departed.remove(oldest.getKey(), oldest.getValue());
         }
     }
 
@@ -313,14 +338,21 @@ final class Liveness implements AutoCloseable {
         log.info("Peer {} removed: {} pings missed ({})", name, p.missed, p.lastFailure);
         peers.removed(name);
         Departed d = null;
-        try {
-            d = new Departed(HostPort.parse(peer.mgmtAddr()), now, interval.toMillis());
-            Departed old = departed.put(name, d);
-            if (old != null) {
-                disposeRetry(old);
+        if (peer.lastUpdateReceived() == 0) {
+            // It never sent an update: nothing of the tree came from it, and nothing says it was ever a node
+            // (a forged greeting or ping makes such peers by the thousand). Not greeted again.
+            log.info("Peer {} forgotten: it never sent an update", name);
+        } else {
+            try {
+                d = new Departed(HostPort.parse(peer.mgmtAddr()), now, interval.toMillis());
+                Departed old = departed.put(name, d);
+                if (old != null) {
+                    disposeRetry(old);
+                }
+                forgetBeyond(maxDeparted);
+            } catch (IllegalArgumentException e) {
+                // nowhere to greet it again
             }
-        } catch (IllegalArgumentException e) {
-            // nowhere to greet it again
         }
         Departed removed = d;
         store.publish(new Event.PeerRemoved(name, now / 1000)).thenRun(() -> {

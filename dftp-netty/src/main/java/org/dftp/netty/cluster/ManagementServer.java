@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -54,11 +55,20 @@ public final class ManagementServer {
     private final DfsStore store;
     private final NodeMetrics metrics;
     private final Clock clock;
+    /** How far ahead of our clock a peer may date an offer ({@code -max-clock-skew}). */
+    private final Duration maxClockSkew;
     private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
     /** Largest body piece handed to a handler (see {@link #bind}). */
     static final int MAX_CHUNK = 64 * 1024;
 
     public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock) {
+        this(membership, store, metrics, clock, org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxClockSkew());
+    }
+
+    /** @param maxClockSkew how far ahead of {@code clock} a peer may date an offer; later ones are refused */
+    public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock,
+                            Duration maxClockSkew) {
+        this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         this.membership = Objects.requireNonNull(membership, "membership");
         this.store = Objects.requireNonNull(store, "store");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -185,7 +195,7 @@ public final class ManagementServer {
         }
         return Mono.defer(() -> {
             UpdateParser parser = new UpdateParser(UpdateParser.DEFAULT_MAX_ENTRIES,
-                    PeerAnnouncements.latestBelievable(clock, PeerAnnouncements.DEFAULT_MAX_CLOCK_SKEW));
+                    PeerAnnouncements.latestBelievable(clock, maxClockSkew));
             return req.receive()
                     .doOnNext(buf -> feed(parser, buf))
                     .then(Mono.fromCallable(parser::finish))
@@ -253,6 +263,10 @@ public final class ManagementServer {
     private static Reply errorReply(HttpServerRequest req, Throwable e) {
         if (e instanceof HttpError h) {
             return Reply.text(h.status, h.getMessage());
+        }
+        if (e instanceof PeerAdmission.Refused r) {
+            log.debug("{} {} from {} refused: {}", req.method(), req.uri(), req.remoteAddress(), r.getMessage());
+            return Reply.text(r.status, r.getMessage());
         }
         if (e instanceof MgmtInput.BadInput) {
             log.debug("{} {}: {}", req.method(), req.uri(), e.getMessage());

@@ -57,6 +57,9 @@ public final class Membership implements AutoCloseable {
     private volatile HostPort publicAddr;
     private volatile HostPort mgmtAddr;
     private final UpdatePusher pusher;
+    private final PeerAdmission admission;
+    /** Greetings under way to addresses that are not a peer's (bounded by the admission). */
+    private final java.util.concurrent.atomic.AtomicInteger strangersGreeted = new java.util.concurrent.atomic.AtomicInteger();
     private final Tasks tasks = new Tasks();
     private final Map<String, Mono<NodeInfo>> greetings = new ConcurrentHashMap<>();
     private final Map<String, Long> updateLag = new ConcurrentHashMap<>();
@@ -75,6 +78,15 @@ public final class Membership implements AutoCloseable {
      */
     public Membership(DfsStore store, PeerClient client, NodeMetrics metrics, Clock clock, HostPort publicAddr,
                       HostPort mgmtAddr) {
+        this(store, client, metrics, clock, publicAddr, mgmtAddr,
+                new PeerAdmission(org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxPeers(),
+                        org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxPendingGreetings()));
+    }
+
+    /** @param admission who may become a peer, and where this node may connect */
+    Membership(DfsStore store, PeerClient client, NodeMetrics metrics, Clock clock, HostPort publicAddr,
+               HostPort mgmtAddr, PeerAdmission admission) {
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.store = Objects.requireNonNull(store, "store");
         this.client = Objects.requireNonNull(client, "client");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -88,6 +100,7 @@ public final class Membership implements AutoCloseable {
     void advertise(HostPort publicAddr, HostPort mgmtAddr) {
         this.publicAddr = Objects.requireNonNull(publicAddr, "publicAddr");
         this.mgmtAddr = Objects.requireNonNull(mgmtAddr, "mgmtAddr");
+        admission.ownMgmtPort(mgmtAddr.port());
     }
 
     private long now() {
@@ -143,9 +156,33 @@ public final class Membership implements AutoCloseable {
             log.warn("Ignoring a greeting from {} that claims our own name '{}'", g.mgmtAddr(), g.name());
             return Mono.fromSupplier(() -> new Answer(info(), NOTHING));
         }
-        boolean known = store.snapshot().peer(g.name()) != null;
+        ClusterState s = store.snapshot();
+        NodeInfo knownPeer = s.peer(g.name());
+        boolean known = knownPeer != null;
         NodeInfo seen = NodeInfo.of(g.name(), g.publicAddr().toString(), g.mgmtAddr().toString());
-        return Mono.fromFuture(() -> store.publish(new Event.PeerSeen(seen, now())))
+        Mono<Boolean> takeAddresses;
+        if (known && seen.mgmtAddr().equals(knownPeer.mgmtAddr()) && seen.publicAddr().equals(knownPeer.publicAddr())) {
+            takeAddresses = Mono.just(true); // a peer greeting from where it is: the everyday case
+        } else {
+            try {
+                admission.roomFor(s, g.name());
+            } catch (PeerAdmission.Refused e) {
+                log.info("Greeting from {} ({}) refused: {}", g.name(), g.mgmtAddr(), e.getMessage());
+                return Mono.error(e);
+            }
+            takeAddresses = admission.checked("mgmt-addr", g.mgmtAddr(), true)
+                    .then(admission.checked("public-addr", g.publicAddr(), false))
+                    .then(known ? aliveAt(knownPeer).map(alive -> {
+                        if (alive) {
+                            log.info("Greeting as {} with mgmt {}, public {} not taken: {} answers at {}", g.name(),
+                                    g.mgmtAddr(), g.publicAddr(), g.name(), knownPeer.mgmtAddr());
+                        }
+                        return !alive;
+                    }) : Mono.just(true));
+        }
+        return takeAddresses
+                .flatMap(take -> take ? Mono.fromFuture(() -> store.publish(new Event.PeerSeen(seen, now())))
+                        : Mono.just(store.snapshot()))
                 .map(after -> {
                     if (!known) {
                         log.info("Met new node: {} (mgmt {}, public {})", g.name(), g.mgmtAddr(), g.publicAddr());
@@ -159,7 +196,7 @@ public final class Membership implements AutoCloseable {
                     } else {
                         then = () -> {
                             if (!greeting(g.mgmtAddr()) && !greetedRecently(g.name())) {
-                                background(greet(g.mgmtAddr(), true).doFinally(s -> pusher.requestFull(g.name())));
+                                background(greet(g.mgmtAddr(), true).doFinally(signal -> pusher.requestFull(g.name())));
                             } else {
                                 pusher.requestFull(g.name());
                             }
@@ -188,12 +225,19 @@ public final class Membership implements AutoCloseable {
         }
         AtomicReference<Mono<NodeInfo>> self = new AtomicReference<>();
         Mono<NodeInfo> g = Mono.defer(() -> {
+                    boolean stranger = !knownMgmt(store.snapshot(), addr);
+                    if (stranger) {
+                        admission.greetingMayStart(strangersGreeted.get(), addr);
+                        strangersGreeted.incrementAndGet();
+                    }
                     if (loud) {
                         log.info("Greeting {}...", addr);
                     } else {
                         log.debug("Greeting {}...", addr);
                     }
-                    return client.greet(addr, selfGreeting(requestFullUpdate));
+                    Mono<ClusterInfo> answer = admission.checked("address", addr, true)
+                            .flatMap(a -> client.greet(a, selfGreeting(requestFullUpdate)));
+                    return stranger ? answer.doFinally(x -> strangersGreeted.decrementAndGet()) : answer;
                 })
                 .flatMap(answer -> answered(addr, answer, requestFullUpdate))
                 .doFinally(s -> greetings.remove(key, self.get()))
@@ -229,6 +273,21 @@ public final class Membership implements AutoCloseable {
         return client.ping(addr, selfGreeting(false)).flatMap(answer -> answered(addr, answer, false));
     }
 
+    /**
+     * Whether {@code peer} answers, under its name, at the management address this node knows it by. A
+     * known, live peer is not moved by a greeting or an answer from another address: whoever sends one
+     * could otherwise take over its traffic by taking its name.
+     */
+    private Mono<Boolean> aliveAt(NodeInfo peer) {
+        HostPort at;
+        try {
+            at = HostPort.parse(peer.mgmtAddr());
+        } catch (IllegalArgumentException e) {
+            return Mono.just(false);
+        }
+        return ping(at).map(n -> n.name().equals(peer.name())).defaultIfEmpty(false).onErrorReturn(false);
+    }
+
     private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer, boolean askedForFull) {
         NodeInfo peer;
         try {
@@ -240,7 +299,34 @@ public final class Membership implements AutoCloseable {
             log.warn("{} answered with our own name '{}': not a peer", addr, peer.name());
             return Mono.empty();
         }
-        boolean known = store.snapshot().peer(peer.name()) != null;
+        ClusterState s = store.snapshot();
+        NodeInfo knownPeer = s.peer(peer.name());
+        boolean known = knownPeer != null;
+        if (known && peer.mgmtAddr().equals(knownPeer.mgmtAddr()) && peer.publicAddr().equals(knownPeer.publicAddr())) {
+            return recordAnswer(peer, answer, addr, askedForFull, true);
+        }
+        try {
+            admission.roomFor(s, peer.name());
+        } catch (PeerAdmission.Refused e) {
+            return Mono.error(new PeerException(addr + " answered as " + peer.name() + ": " + e.getMessage(), 200));
+        }
+        Mono<Boolean> take = admission.checked("PublicAddr", HostPort.parse(peer.publicAddr()), false)
+                .onErrorMap(PeerAdmission.Refused.class,
+                        e -> new PeerException("Answer to our greeting from " + addr + ": " + e.getMessage(), 200))
+                .then(known && !peer.mgmtAddr().equals(knownPeer.mgmtAddr())
+                        ? aliveAt(knownPeer).map(alive -> !alive) : Mono.just(true));
+        return take.flatMap(t -> {
+            if (!t) {
+                log.info("{} answered as {}, which answers at {}: not moved", addr, peer.name(), knownPeer.mgmtAddr());
+                NodeInfo now = store.snapshot().peer(peer.name());
+                return now == null ? Mono.empty() : Mono.just(now);
+            }
+            return recordAnswer(peer, answer, addr, askedForFull, known);
+        });
+    }
+
+    private Mono<NodeInfo> recordAnswer(NodeInfo peer, ClusterInfo answer, HostPort addr, boolean askedForFull,
+                                        boolean known) {
         if (askedForFull) {
             fullAsked.put(peer.name(), System.nanoTime());
         }
@@ -275,7 +361,7 @@ public final class Membership implements AutoCloseable {
                 continue;
             }
             if (state.peer(p.name()) == null && !departed.test(p.name()) && !knownMgmt(state, mgmt)
-                    && !greeting(mgmt)) {
+                    && !greeting(mgmt) && admission.hasRoom(state)) {
                 log.info("Learned of {} at {} from {}", p.name(), mgmt, from);
                 background(greet(mgmt, true));
             }
@@ -293,11 +379,15 @@ public final class Membership implements AutoCloseable {
     }
 
     /**
-     * {@code POST /join/}: greets each address asking for a full update. Failures are logged, not
-     * raised, as the original does; completes when every greeting is over.
+     * {@code POST /join/}: greets each address asking for a full update. An address this node must not
+     * connect to ({@link PeerAdmission}) fails the join before any greeting; a greeting's failure is logged,
+     * not raised, as the original does. Completes when every greeting is over.
      */
     public Mono<Void> join(List<HostPort> peers) {
         return Flux.fromIterable(peers)
+                .concatMap(a -> admission.checked("peer", a, true))
+                .collectList()
+                .flatMapMany(Flux::fromIterable)
                 .flatMap(a -> greet(a, true).onErrorResume(e -> {
                     log.warn("Join: {}", e.getMessage());
                     return Mono.empty();
@@ -310,6 +400,10 @@ public final class Membership implements AutoCloseable {
         ClusterState s = store.snapshot();
         NodeInfo known = s.peer(name);
         if (known != null && mgmt.toString().equals(known.mgmtAddr()) || knownMgmt(s, mgmt) || greeting(mgmt)) {
+            return;
+        }
+        if (!admission.hasRoom(s)) {
+            log.debug("Multicast ping from {} at {} ignored: the peer table is full", name, mgmt);
             return;
         }
         log.info("Multicast discovered new peer: {} at {}", name, mgmt);

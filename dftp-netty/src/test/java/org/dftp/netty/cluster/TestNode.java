@@ -46,11 +46,22 @@ final class TestNode implements AutoCloseable {
 
     /** A node that pings its peers every {@code pingInterval} and removes those that miss {@code pingFailures}. */
     static TestNode start(String name, int publicPort, Duration pingInterval, int pingFailures) throws IOException {
+        return start(name, publicPort, pingInterval, pingFailures, NodeConfig.Peers.DEFAULTS);
+    }
+
+    /** A node with these peer-table limits. */
+    static TestNode start(String name, int publicPort, NodeConfig.Peers limits) throws IOException {
+        return start(name, publicPort, Duration.ofSeconds(10), 3, limits);
+    }
+
+    private static TestNode start(String name, int publicPort, Duration pingInterval, int pingFailures,
+                                  NodeConfig.Peers limits) throws IOException {
         DfsStore store = new DfsStore(ClusterState.initial("dftp", NodeInfo.of(name, "", "")));
         NodeConfig cfg = NodeConfig.defaults(name, Path.of("/nonexistent"))
                 .withListen(HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null)
                 .withMulticast(null)
-                .withLiveness(pingInterval, pingFailures);
+                .withLiveness(pingInterval, pingFailures)
+                .withPeers(limits);
         NodeMetrics metrics = new NodeMetrics();
         ClusterServices cluster = ClusterServices.start(cfg, store, metrics, publicPort);
         return new TestNode(name, store, metrics, cluster);

@@ -145,6 +145,15 @@ public final class Main implements Callable<Integer> {
                     + "dates are refused (default ${DEFAULT-VALUE})")
     String maxClockSkew;
 
+    @Option(names = {"-cluster-secret", "--cluster-secret"}, paramLabel = "string",
+            description = "sign and check every request between nodes and every discovery ping with this secret "
+                    + "(16 bytes at least; prefer -cluster-secret-file, which ps does not show)")
+    String clusterSecret;
+
+    @Option(names = {"-cluster-secret-file", "--cluster-secret-file"}, paramLabel = "file",
+            description = "the same, read from the first line of this file")
+    String clusterSecretFile;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -177,6 +186,10 @@ public final class Main implements Callable<Integer> {
     static int run(String[] args, PrintWriter err) {
         if (args.length > 0 && args[0].equals("hash-password")) {
             return HashPassword.run(System.in, System.out, System.err);
+        }
+        if (args.length > 0 && args[0].equals("join")) {
+            return org.dftp.netty.cluster.SignedJoin.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, err);
         }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(err);
@@ -250,7 +263,8 @@ public final class Main implements Callable<Integer> {
                 pingFailures,
                 new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)),
                 tls(),
-                new NodeConfig.Peers(maxPeers, maxPendingGreetings, duration("-max-clock-skew", maxClockSkew)));
+                new NodeConfig.Peers(maxPeers, maxPendingGreetings, duration("-max-clock-skew", maxClockSkew),
+                        clusterKey()));
     }
 
     private NodeConfig.Tls tls() {
@@ -270,6 +284,31 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException(flag + " " + value + " is not a readable file");
         }
         return p;
+    }
+
+    /** The cluster secret of -cluster-secret or -cluster-secret-file (one, not both), or null. */
+    private org.dftp.core.auth.ClusterKey clusterKey() throws java.io.IOException {
+        boolean inline = clusterSecret != null && !clusterSecret.isEmpty();
+        Path file = readableFile("-cluster-secret-file", clusterSecretFile);
+        if (inline && file != null) {
+            throw new IllegalArgumentException("give -cluster-secret or -cluster-secret-file, not both");
+        }
+        if (!inline && file == null) {
+            return null;
+        }
+        String secret = inline ? clusterSecret : firstLine(file);
+        try {
+            return org.dftp.core.auth.ClusterKey.of(secret);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((inline ? "-cluster-secret: " : "-cluster-secret-file: ") + e.getMessage());
+        }
+    }
+
+    /** The first line of {@code file}: a secret file as {@code openssl rand -base64 32 > F} writes it. */
+    static String firstLine(Path file) throws java.io.IOException {
+        String text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
     }
 
     private Path users() {

@@ -55,9 +55,21 @@ public record NodeConfig(
      *     a peer's under way at once
      * @param maxClockSkew {@code -max-clock-skew}: how far a peer's {@code LastInfoUpdated} may be ahead of
      *     this node's clock; a later one is refused
+     * @param secret {@code -cluster-secret} or {@code -cluster-secret-file}: every request between nodes and
+     *     every discovery ping is signed with it and checked; null speaks the original, unsigned protocol
      */
-    public record Peers(int maxPeers, int maxPendingGreetings, Duration maxClockSkew) {
-        public static final Peers DEFAULTS = new Peers(256, 16, Duration.ofMinutes(5));
+    public record Peers(int maxPeers, int maxPendingGreetings, Duration maxClockSkew,
+                        org.dftp.core.auth.ClusterKey secret) {
+        public static final Peers DEFAULTS = new Peers(256, 16, Duration.ofMinutes(5), null);
+
+        public Peers(int maxPeers, int maxPendingGreetings, Duration maxClockSkew) {
+            this(maxPeers, maxPendingGreetings, maxClockSkew, null);
+        }
+
+        /** These limits with {@code key} as the cluster secret. */
+        public Peers withSecret(org.dftp.core.auth.ClusterKey key) {
+            return new Peers(maxPeers, maxPendingGreetings, maxClockSkew, key);
+        }
 
         public Peers {
             if (maxPeers < 1) {

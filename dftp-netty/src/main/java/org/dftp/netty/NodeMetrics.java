@@ -15,6 +15,8 @@ public final class NodeMetrics {
     public final LongAdder peersReturned = new LongAdder();
     public final LongAdder updatesReceived = new LongAdder();
     public final LongAdder updatesPushed = new LongAdder();
+    /** Management requests and discovery pings refused for their cluster signature (absent, wrong, stale). */
+    public final LongAdder requestsRefusedUnsigned = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
 
     /** Counts one public HTTP response with this status. */

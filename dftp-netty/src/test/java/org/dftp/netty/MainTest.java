@@ -1,6 +1,7 @@
 package org.dftp.netty;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,6 +140,30 @@ class MainTest {
         String[] off = Stream.concat(Stream.of(tls), Stream.of("--ftp-require-tls=false")).toArray(String[]::new);
         assertFalse(config(off).tls().ftpRequireTls());
         assertFalse(config("-dfsroot", dir.toString()).tls().ftpRequireTls());
+    }
+
+    @Test
+    void peerFlagsAndTheClusterSecret() throws IOException {
+        NodeConfig d = config("-dfsroot", dir.toString());
+        assertEquals(NodeConfig.Peers.DEFAULTS, d.peers());
+        assertNull(d.peers().secret(), "without a secret the node speaks the original protocol");
+        Path secret = Files.writeString(dir.resolve("secret"), "0123456789abcdef0123\nignored\n");
+        NodeConfig c = config("-dfsroot", dir.toString(), "-max-peers=9", "-max-pending-greetings=3",
+                "-max-clock-skew=30s", "-cluster-secret-file=" + secret);
+        assertEquals(9, c.peers().maxPeers());
+        assertEquals(3, c.peers().maxPendingGreetings());
+        assertEquals(java.time.Duration.ofSeconds(30), c.peers().maxClockSkew());
+        assertEquals(org.dftp.core.auth.ClusterKey.of("0123456789abcdef0123"), c.peers().secret());
+        assertEquals(c.peers().secret(), config("-dfsroot", dir.toString(), "-cluster-secret=0123456789abcdef0123")
+                .peers().secret());
+        assertFalse(c.toString().contains("0123456789abcdef"), "the secret is never shown");
+        IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> config("-dfsroot",
+                dir.toString(), "-cluster-secret=0123456789abcdef0123", "-cluster-secret-file=" + secret));
+        assertTrue(both.getMessage().contains("not both"));
+        IllegalArgumentException shortOne = assertThrows(IllegalArgumentException.class,
+                () -> config("-dfsroot", dir.toString(), "-cluster-secret=short"));
+        assertTrue(shortOne.getMessage().startsWith("-cluster-secret: the cluster secret must be at least 16"));
+        assertThrows(IllegalArgumentException.class, () -> config("-dfsroot", dir.toString(), "-max-peers=0"));
     }
 
     @Test

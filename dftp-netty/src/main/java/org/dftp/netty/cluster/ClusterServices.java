@@ -96,12 +96,14 @@ public final class ClusterServices implements AutoCloseable {
         DisposableServer server = null;
         Liveness liveness = null;
         try {
-            client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT, tls);
+            ClusterSigning signing = cfg.peers().secret() == null ? null : new ClusterSigning(cfg.peers().secret(), clock);
+            client = new PeerClient(loops, CONNECT_TIMEOUT, RESPONSE_TIMEOUT, PUSH_TIMEOUT, tls, signing);
             HostPort publicAddr = advertised(cfg.httpListen().host(), publicPort);
             membership = new Membership(store, client, metrics, clock, publicAddr,
                     advertised(cfg.mgmtListen().host(), cfg.mgmtListen().port()),
                     new PeerAdmission(cfg.peers().maxPeers(), cfg.peers().maxPendingGreetings()));
-            ManagementServer api = new ManagementServer(membership, store, metrics, clock, cfg.peers().maxClockSkew());
+            ManagementServer api = new ManagementServer(membership, store, metrics, clock, cfg.peers().maxClockSkew(),
+                    signing);
             try {
                 server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {
@@ -113,7 +115,10 @@ public final class ClusterServices implements AutoCloseable {
             store.publish(new Event.SelfAddresses(publicAddr.toString(), mgmtAddr.toString())).join();
             log.info("HTTP mgmt interface listening on {}...", new HostPort(cfg.mgmtListen().host(), port));
             // The original protocol has no authentication: say so once, where an operator looks first.
-            log.warn("The management port {} takes unsigned requests, as the original dftp does: anyone who can "
+            if (signing != null) {
+                log.info("Cluster secret set: every request between nodes and every discovery ping is signed and "
+                        + "checked; nodes without the secret (original ones included) are refused");
+            } else log.warn("The management port {} takes unsigned requests, as the original dftp does: anyone who can "
                     + "reach it can add files to the tree and peers to the cluster. Keep it on a private network "
                     + "(see docs/RELIABILITY.md)", port);
 
@@ -121,7 +126,7 @@ public final class ClusterServices implements AutoCloseable {
             if (cfg.multicastDiscovery() != null) {
                 discovery = MulticastDiscovery.start(cfg.multicastDiscovery(), cfg.clusterName(),
                         store.snapshot().selfName(), membership.advertisedMgmtAddr(), MulticastDiscovery.PING_INTERVAL,
-                        membership::discovered);
+                        membership::discovered, signing, metrics);
             }
             liveness = Liveness.start(store, membership.forLiveness(), metrics, clock, cfg.pingInterval(),
                     cfg.pingFailures(), cfg.peers().maxPeers());

@@ -57,18 +57,23 @@ public final class ManagementServer {
     private final Clock clock;
     /** How far ahead of our clock a peer may date an offer ({@code -max-clock-skew}). */
     private final Duration maxClockSkew;
+    /** Checks every request and signs every answer when the cluster has a secret; else null. */
+    private final ClusterSigning signing;
+    /** When an unsigned request was last logged at WARN (a flood is logged at DEBUG between). */
+    private final java.util.concurrent.atomic.AtomicLong lastRefusalLogged = new java.util.concurrent.atomic.AtomicLong();
     private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
     /** Largest body piece handed to a handler (see {@link #bind}). */
     static final int MAX_CHUNK = 64 * 1024;
 
     public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock) {
-        this(membership, store, metrics, clock, org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxClockSkew());
+        this(membership, store, metrics, clock, org.dftp.netty.NodeConfig.Peers.DEFAULTS.maxClockSkew(), null);
     }
 
     /** @param maxClockSkew how far ahead of {@code clock} a peer may date an offer; later ones are refused */
     public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock,
-                            Duration maxClockSkew) {
+                            Duration maxClockSkew, ClusterSigning signing) {
         this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
+        this.signing = signing;
         this.membership = Objects.requireNonNull(membership, "membership");
         this.store = Objects.requireNonNull(store, "store");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -134,16 +139,31 @@ public final class ManagementServer {
 
     Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
         Mono<Reply> reply;
+        ClusterSigning.Signed signed = null;
         try {
-            reply = dispatch(req);
+            if (signing != null && !isMonitoring(req)) {
+                signed = signing.verifyRequest(req.method().name(), req.uri(),
+                        req.requestHeaders().get(ClusterSigning.HEADER));
+            }
+            reply = dispatch(req, signed);
         } catch (RuntimeException e) {
             reply = Mono.error(e);
         }
+        ClusterSigning.Signed request = signed;
         return reply.onErrorResume(e -> Mono.just(errorReply(req, e)))
-                .flatMap(r -> send(res, r));
+                .flatMap(r -> send(res, r, request));
     }
 
-    private Mono<Reply> dispatch(HttpServerRequest req) {
+    /**
+     * {@code GET /healthz} and {@code GET /metrics} answer without a signature: load balancers and Prometheus
+     * do not sign, and neither changes anything.
+     */
+    private static boolean isMonitoring(HttpServerRequest req) {
+        String uri = req.uri();
+        return req.method().equals(HttpMethod.GET) && (uri.equals("/healthz") || uri.equals("/metrics"));
+    }
+
+    private Mono<Reply> dispatch(HttpServerRequest req, ClusterSigning.Signed signed) {
         String uri = req.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
@@ -152,20 +172,21 @@ public final class ManagementServer {
             return Mono.just(new Reply(301, TEXT, new byte[0], path + "/" + (q < 0 ? "" : "?" + query)));
         }
         if (path.startsWith("/cluster/")) {
-            return req.method().equals(HttpMethod.POST) ? greeting(req, query) : Mono.fromSupplier(() -> Reply.json(membership.info()));
+            return req.method().equals(HttpMethod.POST) ? greeting(req, query, signed)
+                    : Mono.fromSupplier(() -> Reply.json(membership.info()));
         }
         if (path.startsWith("/join/")) {
             if (!req.method().equals(HttpMethod.POST)) {
                 throw new HttpError(405, "Use POST /join/?peer=ip:port");
             }
-            return form(req, query).flatMap(f -> {
+            return form(req, query, signed).flatMap(f -> {
                 var peers = MgmtInput.joinPeers(f);
                 log.info("Join requested: {}", peers);
                 return membership.join(peers).then(Mono.fromSupplier(() -> Reply.json(membership.info())));
             });
         }
         if (path.startsWith("/update/")) {
-            return update(req);
+            return update(req, signed);
         }
         if (path.equals("/healthz")) {
             return Mono.just(Reply.text(200, "ok"));
@@ -178,15 +199,15 @@ public final class ManagementServer {
         return Mono.just(Reply.text(404, INDEX));
     }
 
-    private Mono<Reply> greeting(HttpServerRequest req, String query) {
+    private Mono<Reply> greeting(HttpServerRequest req, String query, ClusterSigning.Signed signed) {
         String seenFrom = remoteHost(req);
-        return form(req, query)
+        return form(req, query, signed)
                 .map(f -> MgmtInput.greeting(f, seenFrom))
                 .flatMap(membership::greeted)
                 .map(a -> Reply.json(a.info()).then(a.then()));
     }
 
-    private Mono<Reply> update(HttpServerRequest req) {
+    private Mono<Reply> update(HttpServerRequest req, ClusterSigning.Signed signed) {
         if (!req.method().equals(HttpMethod.POST)) {
             throw new HttpError(405, "Use POST /update/");
         }
@@ -196,9 +217,26 @@ public final class ManagementServer {
         return Mono.defer(() -> {
             UpdateParser parser = new UpdateParser(UpdateParser.DEFAULT_MAX_ENTRIES,
                     PeerAnnouncements.latestBelievable(clock, maxClockSkew));
+            ClusterSigning.FrameReader frames = signed == null ? null : framesOf(signed);
             return req.receive()
-                    .doOnNext(buf -> feed(parser, buf))
-                    .then(Mono.fromCallable(parser::finish))
+                    .doOnNext(buf -> {
+                        if (frames == null) {
+                            feed(parser, buf);
+                        } else {
+                            frames.feed(buf, piece -> feed(parser, piece));
+                        }
+                    })
+                    .then(Mono.fromCallable(() -> {
+                        if (frames != null) {
+                            frames.finish(); // a body cut short is refused before anything is applied
+                        }
+                        return parser.finish();
+                    }))
+                    .doFinally(x -> {
+                        if (frames != null) {
+                            frames.close();
+                        }
+                    })
                     .doOnCancel(parser::close)
                     .doOnError(e -> parser.close())
                     .map(result -> {
@@ -206,6 +244,13 @@ public final class ManagementServer {
                         return Reply.text(200, "ok");
                     });
         });
+    }
+
+    private ClusterSigning.FrameReader framesOf(ClusterSigning.Signed signed) {
+        if (!ClusterSigning.FRAMED.equals(signed.digest())) {
+            throw new ClusterSigning.BadSignature("an update's body must come in signed frames (d=framed)");
+        }
+        return signing.frameReader(signed);
     }
 
     /** Hands one chunk of the body to the parser, without copying a heap buffer. */
@@ -223,7 +268,7 @@ public final class ManagementServer {
      * The request's form as Go's {@code r.Form}: the body (when it is a urlencoded form) followed by the
      * query string.
      */
-    private static Mono<Form> form(HttpServerRequest req, String rawQuery) {
+    private static Mono<Form> form(HttpServerRequest req, String rawQuery, ClusterSigning.Signed signed) {
         Form query = Form.parse(rawQuery);
         String type = mediaType(req.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
         if (type.equals("multipart/form-data")) {
@@ -239,7 +284,12 @@ public final class ManagementServer {
                     }
                     out.write(b, 0, b.length);
                 })
-                .map(out -> Form.parse(out.toString(StandardCharsets.UTF_8)).then(query));
+                .map(out -> {
+                    if (signed != null) {
+                        ClusterSigning.checkBody(signed, out.toByteArray());
+                    }
+                    return Form.parse(out.toString(StandardCharsets.UTF_8)).then(query);
+                });
     }
 
     /** {@code application/json; charset=utf-8} is {@code application/json}; absent is empty. */
@@ -260,7 +310,18 @@ public final class ManagementServer {
     }
 
     /** Every error becomes its answer here. */
-    private static Reply errorReply(HttpServerRequest req, Throwable e) {
+    private Reply errorReply(HttpServerRequest req, Throwable e) {
+        if (e instanceof ClusterSigning.BadSignature b) {
+            metrics.requestsRefusedUnsigned.increment();
+            long now = System.nanoTime();
+            long last = lastRefusalLogged.get();
+            if (now - last > 1_000_000_000L && lastRefusalLogged.compareAndSet(last, now)) {
+                log.warn("Refused {} {} from {}: {}", req.method(), req.uri(), req.remoteAddress(), b.getMessage());
+            } else {
+                log.debug("Refused {} {} from {}: {}", req.method(), req.uri(), req.remoteAddress(), b.getMessage());
+            }
+            return Reply.text(401, b.getMessage());
+        }
         if (e instanceof HttpError h) {
             return Reply.text(h.status, h.getMessage());
         }
@@ -288,8 +349,11 @@ public final class ManagementServer {
         return Reply.text(500, "internal error");
     }
 
-    private Mono<Void> send(HttpServerResponse res, Reply r) {
+    private Mono<Void> send(HttpServerResponse res, Reply r, ClusterSigning.Signed request) {
         responses.computeIfAbsent(r.status(), k -> new LongAdder()).increment();
+        if (request != null) {
+            res.header(ClusterSigning.HEADER, signing.signAnswer(r.status(), request, r.body()).header());
+        }
         res.status(r.status())
                 .header(HttpHeaderNames.CONTENT_TYPE, r.contentType())
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(r.body().length));

@@ -49,6 +49,8 @@ public final class Membership implements AutoCloseable {
     static final Duration CROSSING_GREETINGS = Duration.ofSeconds(10);
     /** How long a full update we asked a peer for may take before we ask again. */
     static final Duration FULL_UPDATE_PATIENCE = Duration.ofSeconds(10);
+    /** How long a peer that a greeting would move has to answer at its known address to stay there. */
+    static final Duration ALIVE_CHECK = Duration.ofSeconds(3);
 
     private final DfsStore store;
     private final PeerClient client;
@@ -285,7 +287,10 @@ public final class Membership implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return Mono.just(false);
         }
-        return ping(at).map(n -> n.name().equals(peer.name())).defaultIfEmpty(false).onErrorReturn(false);
+        // A bounded wait: the greeting waits for this answer, and a peer that takes longer is not one we can
+        // use at that address anyway.
+        return ping(at).map(n -> n.name().equals(peer.name())).timeout(ALIVE_CHECK).defaultIfEmpty(false)
+                .onErrorReturn(false);
     }
 
     private Mono<NodeInfo> answered(HostPort addr, ClusterInfo answer, boolean askedForFull) {

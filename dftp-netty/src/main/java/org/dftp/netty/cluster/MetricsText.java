@@ -43,6 +43,9 @@ final class MetricsText {
         t.sample("dftp_peers_removed_total", "", m.peersRemoved.sum());
         t.help("dftp_peers_returned_total", "counter", "Removed peers that came back.");
         t.sample("dftp_peers_returned_total", "", m.peersReturned.sum());
+        t.help("dftp_signature_refusals_total", "counter",
+                "Management requests and discovery pings refused for their cluster signature.");
+        t.sample("dftp_signature_refusals_total", "", m.requestsRefusedUnsigned.sum());
 
         t.help("dftp_peer_update_lag_seconds", "gauge",
                 "Seconds between a peer's last update being made (its UpdateTime) and its arrival here.");

@@ -59,11 +59,12 @@ public final class MulticastDiscovery implements AutoCloseable {
     /** Sends the pings, from an ephemeral port (a socket bound to a multicast address cannot send from it). */
     private final Channel sender;
     private final InetSocketAddress groupAddress;
-    private final byte[] ping;
+    /** The ping as sent; signed afresh for every datagram when the cluster has a secret. */
+    private final java.util.function.Supplier<byte[]> ping;
     private final List<NetworkInterface> joined;
 
     private MulticastDiscovery(EventLoopGroup group, Channel channel, Channel sender, InetSocketAddress groupAddress,
-                               byte[] ping, List<NetworkInterface> joined) {
+                               java.util.function.Supplier<byte[]> ping, List<NetworkInterface> joined) {
         this.group = group;
         this.channel = channel;
         this.sender = sender;
@@ -85,13 +86,32 @@ public final class MulticastDiscovery implements AutoCloseable {
      */
     public static MulticastDiscovery start(HostPort groupAddr, String clusterName, String selfName, HostPort mgmtAddr,
                                            Duration interval, BiConsumer<String, HostPort> listener) throws IOException {
+        return start(groupAddr, clusterName, selfName, mgmtAddr, interval, listener, null, new org.dftp.netty.NodeMetrics());
+    }
+
+    /**
+     * The same in a cluster with a secret ({@code signing} not null): every ping sent is signed, and a ping
+     * that is not signed with the secret, stale or replayed is dropped and counted in {@code metrics}.
+     */
+    public static MulticastDiscovery start(HostPort groupAddr, String clusterName, String selfName, HostPort mgmtAddr,
+                                           Duration interval, BiConsumer<String, HostPort> listener,
+                                           ClusterSigning signing, org.dftp.netty.NodeMetrics metrics)
+            throws IOException {
         Objects.requireNonNull(listener, "listener");
         InetAddress groupIp = InetAddress.getByName(groupAddr.host());
         if (!(groupIp instanceof Inet4Address) || !groupIp.isMulticastAddress()) {
             throw new IOException("'" + groupAddr + "' is not an IPv4 multicast address");
         }
         InetSocketAddress groupAddress = new InetSocketAddress(groupIp, groupAddr.port());
-        byte[] ping = Wire.MAPPER.writeValueAsBytes(DiscoveryPing.ping(clusterName, selfName, mgmtAddr.toString()));
+        DiscoveryPing unsigned = DiscoveryPing.ping(clusterName, selfName, mgmtAddr.toString());
+        byte[] plain = Wire.MAPPER.writeValueAsBytes(unsigned);
+        java.util.function.Supplier<byte[]> ping = signing == null ? () -> plain : () -> {
+            try {
+                return Wire.MAPPER.writeValueAsBytes(signing.signPing(unsigned));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a ping does not serialize", e);
+            }
+        };
 
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("dftp-discovery", true),
@@ -105,7 +125,7 @@ public final class MulticastDiscovery implements AutoCloseable {
                     .channelFactory(channels::get)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false)
-                    .handler(new PingHandler(clusterName, selfName, listener))
+                    .handler(new PingHandler(clusterName, selfName, listener, signing, metrics))
                     // The group's address, not the wildcard: a socket bound to 0.0.0.0 also takes unicast
                     // datagrams, so anyone who can reach the port could feed it forged pings one by one.
                     .bind(groupAddress)
@@ -174,7 +194,7 @@ public final class MulticastDiscovery implements AutoCloseable {
         if (!sender.isActive()) {
             return;
         }
-        sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(ping), groupAddress))
+        sender.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(ping.get()), groupAddress))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         log.debug("Discovery: sending ping failed: {}", f.cause().toString());
@@ -199,7 +219,17 @@ public final class MulticastDiscovery implements AutoCloseable {
         private final String selfName;
         private final BiConsumer<String, HostPort> listener;
 
+        private final ClusterSigning signing;
+        private final org.dftp.netty.NodeMetrics metrics;
+
         PingHandler(String clusterName, String selfName, BiConsumer<String, HostPort> listener) {
+            this(clusterName, selfName, listener, null, new org.dftp.netty.NodeMetrics());
+        }
+
+        PingHandler(String clusterName, String selfName, BiConsumer<String, HostPort> listener,
+                    ClusterSigning signing, org.dftp.netty.NodeMetrics metrics) {
+            this.signing = signing;
+            this.metrics = metrics;
             this.clusterName = clusterName;
             this.selfName = selfName;
             this.listener = listener;
@@ -223,6 +253,12 @@ public final class MulticastDiscovery implements AutoCloseable {
             }
             if (mgmt == null) {
                 return; // our own ping, or another cluster's
+            }
+            String unsigned = signing == null ? null : signing.pingRefusal(p);
+            if (unsigned != null) {
+                metrics.requestsRefusedUnsigned.increment();
+                log.debug("Discovery: dropping a ping from {} ({}): {}", from, p.nodeName(), unsigned);
+                return;
             }
             try {
                 listener.accept(p.nodeName(), mgmt);

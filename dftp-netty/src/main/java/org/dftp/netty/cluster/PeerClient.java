@@ -46,6 +46,8 @@ public final class PeerClient implements AutoCloseable {
     /** {@code https://} under {@code -peer-tls}: Reactor Netty speaks TLS only to URLs that ask for it. */
     private final String scheme;
     private final Duration pushTimeout;
+    /** Signs every request and checks every answer when the cluster has a secret; else null. */
+    private final ClusterSigning signing;
 
     /**
      * @param loops the event loops to run on (shared with the management server)
@@ -54,13 +56,20 @@ public final class PeerClient implements AutoCloseable {
      * @param pushTimeout how long a peer may take to answer an update once it was sent
      */
     public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout) {
-        this(loops, connectTimeout, responseTimeout, pushTimeout, null);
+        this(loops, connectTimeout, responseTimeout, pushTimeout, null, null);
     }
 
     /** @param tls TLS to every peer ({@code -peer-tls}), or null for plain HTTP as the original speaks */
     public PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout,
                       org.dftp.netty.tls.PeerTls tls) {
+        this(loops, connectTimeout, responseTimeout, pushTimeout, tls, null);
+    }
+
+    /** @param signing signs requests and checks answers ({@code -cluster-secret}), or null */
+    PeerClient(LoopResources loops, Duration connectTimeout, Duration responseTimeout, Duration pushTimeout,
+               org.dftp.netty.tls.PeerTls tls, ClusterSigning signing) {
         Objects.requireNonNull(loops, "loops");
+        this.signing = signing;
         this.pushTimeout = Objects.requireNonNull(pushTimeout, "pushTimeout");
         this.pool = ConnectionProvider.builder("dftp-peers")
                 .maxConnections(8) // per peer address
@@ -81,14 +90,20 @@ public final class PeerClient implements AutoCloseable {
     /** The greeting {@code g} sent to the management API at {@code peer}; completes with its cluster listing. */
     public Mono<ClusterInfo> greet(HostPort peer, Greeting g) {
         byte[] body = g.formBody().getBytes(StandardCharsets.US_ASCII);
-        return http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED)
-                        .set(HttpHeaderNames.CONTENT_LENGTH, body.length))
-                .post()
-                .uri(uri(peer, "/cluster/"))
-                .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(body)))
-                .response((res, content) -> readLimited(content)
-                        .map(bytes -> check(peer, "greeting", res.status().code(), bytes)))
-                .single()
+        return Mono.defer(() -> {
+            ClusterSigning.Signed signed = sign("POST", "/cluster/", body);
+            return http.headers(h -> {
+                        h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED)
+                                .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                        signed(h, signed);
+                    })
+                    .post()
+                    .uri(uri(peer, "/cluster/"))
+                    .send(Mono.fromCallable(() -> Unpooled.wrappedBuffer(body)))
+                    .response((res, content) -> readLimited(content)
+                            .map(bytes -> answer(peer, "greeting", res, signed, bytes)))
+                    .single();
+                })
                 .map(bytes -> clusterInfo(peer, bytes))
                 .onErrorMap(e -> !(e instanceof PeerException), e -> failure(peer, "greeting", e));
     }
@@ -100,11 +115,15 @@ public final class PeerClient implements AutoCloseable {
 
     /** {@code GET /cluster/} of the node at {@code peer}. */
     public Mono<ClusterInfo> getCluster(HostPort peer) {
-        return http.get()
-                .uri(uri(peer, "/cluster/"))
-                .response((res, content) -> readLimited(content)
-                        .map(bytes -> check(peer, "cluster listing", res.status().code(), bytes)))
-                .single()
+        return Mono.defer(() -> {
+            ClusterSigning.Signed signed = sign("GET", "/cluster/", new byte[0]);
+            return http.headers(h -> signed(h, signed))
+                    .get()
+                    .uri(uri(peer, "/cluster/"))
+                    .response((res, content) -> readLimited(content)
+                            .map(bytes -> answer(peer, "cluster listing", res, signed, bytes)))
+                    .single();
+                })
                 .map(bytes -> clusterInfo(peer, bytes))
                 .onErrorMap(e -> !(e instanceof PeerException), e -> failure(peer, "cluster listing", e));
     }
@@ -116,16 +135,25 @@ public final class PeerClient implements AutoCloseable {
      * @return completes when the peer answered {@code 200}
      */
     public Mono<Void> pushUpdate(HostPort peer, Supplier<UpdateWriter> body) {
-        return http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON))
-                .post()
-                .uri(uri(peer, "/update/"))
-                .send((req, out) -> {
-                    req.responseTimeout(pushTimeout);
-                    return out.send(chunks(body, out.alloc(), CHUNK));
+        return Mono.defer(() -> {
+            // The body is streamed, so its digest is not known before it is sent: it goes in signed frames.
+            ClusterSigning.Signed signed = signing == null ? null
+                    : signing.signRequest("POST", "/update/", ClusterSigning.FRAMED);
+            return http.headers(h -> {
+                        h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+                        signed(h, signed);
+                    })
+                    .post()
+                    .uri(uri(peer, "/update/"))
+                    .send((req, out) -> {
+                        req.responseTimeout(pushTimeout);
+                        Flux<ByteBuf> chunks = chunks(body, out.alloc(), CHUNK);
+                        return out.send(signed == null ? chunks : signing.frames(chunks, signed, out.alloc()));
+                    })
+                    .response((res, content) -> readLimited(content)
+                            .map(bytes -> answer(peer, "update", res, signed, bytes)))
+                    .single();
                 })
-                .response((res, content) -> readLimited(content)
-                        .map(bytes -> check(peer, "update", res.status().code(), bytes)))
-                .single()
                 .onErrorMap(e -> !(e instanceof PeerException), e -> failure(peer, "update", e))
                 .then();
     }
@@ -156,6 +184,33 @@ public final class PeerClient implements AutoCloseable {
             }
             return w;
         }, UpdateWriter::close);
+    }
+
+    /** The signature of a request with {@code body}, or null without a secret. */
+    private ClusterSigning.Signed sign(String method, String target, byte[] body) {
+        return signing == null ? null : signing.signRequest(method, target, org.dftp.core.auth.ClusterKey.digest(body));
+    }
+
+    private static void signed(io.netty.handler.codec.http.HttpHeaders h, ClusterSigning.Signed signed) {
+        if (signed != null) {
+            h.set(ClusterSigning.HEADER, signed.header());
+        }
+    }
+
+    /** The body of a {@code 200} answer, its signature checked when the cluster has a secret. */
+    private byte[] answer(HostPort peer, String what, reactor.netty.http.client.HttpClientResponse res,
+                          ClusterSigning.Signed request, byte[] body) {
+        check(peer, what, res.status().code(), body);
+        if (request != null) {
+            try {
+                signing.verifyAnswer(res.status().code(), request, res.responseHeaders().get(ClusterSigning.HEADER),
+                        body);
+            } catch (ClusterSigning.BadSignature e) {
+                throw new PeerException("Error communicating with " + peer + " (" + what + "): " + e.getMessage(),
+                        res.status().code());
+            }
+        }
+        return body;
     }
 
     private String uri(HostPort peer, String path) {

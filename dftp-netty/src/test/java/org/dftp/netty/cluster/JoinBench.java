@@ -28,6 +28,10 @@ public final class JoinBench {
             changes.add(Change.offer(DfsPath.of("data/set-" + (i / 500) + "/file-" + i + ".bin"),
                     Offer.of(owner, 0644, i, 1_700_000_000L, 1_700_000_100L)));
         }
+        if (args.length > 2 && args[2].equals("signed-vs-plain")) {
+            signedVersusPlain(changes, rounds);
+            System.exit(0);
+        }
         warmTheMeasuringClient();
         System.out.println(joinerOwns ? "the node told to join (A) owns the entries; B must list them"
                 : "the running node (B) owns the entries; A, told to join it, must list them");
@@ -59,6 +63,54 @@ public final class JoinBench {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
         } finally {
             s.stop(0);
+        }
+    }
+
+    /**
+     * The cost of the cluster secret: rounds that alternate a join of unsigned nodes with a join of nodes
+     * that share a secret (B owns the entries), after two rounds of each to warm the JVM; prints each round
+     * (the first, cold, ones too) and the ratio of the medians, signed over unsigned.
+     */
+    private static void signedVersusPlain(List<Change> changes, int rounds) throws Exception {
+        org.dftp.netty.NodeConfig.Peers plain = org.dftp.netty.NodeConfig.Peers.DEFAULTS;
+        org.dftp.netty.NodeConfig.Peers signed = plain.withSecret(
+                org.dftp.core.auth.ClusterKey.of("a benchmark's cluster secret"));
+        List<Long> p = new ArrayList<>();
+        List<Long> s = new ArrayList<>();
+        for (int round = -1; round <= rounds; round++) {
+            long up = converge(changes, plain);
+            long us = converge(changes, signed);
+            System.out.printf("%s %d: unsigned %d ms, signed %d ms%n", round <= 0 ? "warm-up" : "round",
+                    round <= 0 ? round + 2 : round, up, us);
+            if (round > 0) {
+                p.add(up);
+                s.add(us);
+            }
+        }
+        p.sort(null);
+        s.sort(null);
+        long mp = p.get(p.size() / 2);
+        long ms = s.get(s.size() / 2);
+        System.out.printf("median: unsigned %d ms, signed %d ms, signed/unsigned %.2fx%n", mp, ms, (double) ms / mp);
+    }
+
+    /** Milliseconds from A's join of B until A lists B's entries, both nodes with {@code peers}. */
+    private static long converge(List<Change> changes, org.dftp.netty.NodeConfig.Peers peers) throws Exception {
+        try (TestNode a = TestNode.start("node-a", 7040, peers); TestNode b = TestNode.start("node-b", 7050, peers)) {
+            b.store.publish(new Event.LocalScanned(changes, true, 1_700_000_100L)).join();
+            a.cluster.warmedUp().join();
+            b.cluster.warmedUp().join();
+            int expected = b.store.snapshot().tree().size();
+            System.gc();
+            long t0 = System.nanoTime();
+            a.cluster.join(List.of(b.mgmt())).block(java.time.Duration.ofSeconds(60));
+            while (a.store.snapshot().tree().size() < expected) {
+                Thread.sleep(2);
+                if (System.nanoTime() - t0 > 60_000_000_000L) {
+                    throw new IllegalStateException("no convergence in 60 s");
+                }
+            }
+            return (System.nanoTime() - t0) / 1_000_000;
         }
     }
 

@@ -55,6 +55,28 @@ class PingHandlerTest {
     }
 
     @Test
+    void withASecretOnlyFreshPingsSignedWithItAreHandedOn() throws Exception {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ClusterSigning ours = new ClusterSigning(org.dftp.core.auth.ClusterKey.of("the secret of this cluster"), clock);
+        ClusterSigning theirs = new ClusterSigning(org.dftp.core.auth.ClusterKey.of("the secret of another one"), clock);
+        org.dftp.netty.NodeMetrics metrics = new org.dftp.netty.NodeMetrics();
+        List<String> found = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new MulticastDiscovery.PingHandler("dftp", "me",
+                (name, mgmt) -> found.add(name), new ClusterSigning(
+                        org.dftp.core.auth.ClusterKey.of("the secret of this cluster"), clock), metrics));
+        byte[] signed = org.dftp.core.wire.Wire.MAPPER.writeValueAsBytes(
+                ours.signPing(org.dftp.core.wire.DiscoveryPing.ping("dftp", "good", ":7041")));
+        ch.writeInbound(datagram(GoCaptures.bytes("discovery-ping.json"), "10.0.0.7")); // the original's: unsigned
+        ch.writeInbound(datagram(org.dftp.core.wire.Wire.MAPPER.writeValueAsBytes(
+                theirs.signPing(org.dftp.core.wire.DiscoveryPing.ping("dftp", "other", ":7041"))), "10.0.0.8"));
+        ch.writeInbound(datagram(signed, "10.0.0.9"));
+        ch.writeInbound(datagram(signed, "10.0.0.9")); // replayed
+        assertEquals(List.of("good"), found);
+        assertEquals(3, metrics.requestsRefusedUnsigned.sum());
+        assertFalse(ch.finish());
+    }
+
+    @Test
     void aListenerThatThrowsDoesNotBreakTheChannel() {
         EmbeddedChannel ch = new EmbeddedChannel(new MulticastDiscovery.PingHandler("dftp", "me", (n, m) -> {
             throw new IllegalStateException("boom");

@@ -14,6 +14,11 @@ final class MetricsText {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final StringBuilder out = new StringBuilder(2048);
+    /**
+     * The family whose samples may follow: the format (and OpenMetrics, strictly) wants all lines of one
+     * metric in one group after its TYPE line, so a sample of any other name is a bug, caught here.
+     */
+    private String family;
 
     private MetricsText() {
     }
@@ -52,12 +57,12 @@ final class MetricsText {
         updateLag.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> t.sample("dftp_peer_update_lag_seconds", label("peer", e.getKey()), e.getValue()));
         t.help("dftp_peer_update_age_seconds", "gauge", "Seconds since the last update received from each peer.");
-        t.help("dftp_peer_last_alive_age_seconds", "gauge", "Seconds since each peer was last heard from.");
         for (NodeInfo p : s.peers().values()) {
             if (p.lastUpdateReceived() > 0) {
                 t.sample("dftp_peer_update_age_seconds", label("peer", p.name()), Math.max(0, now - p.lastUpdateReceived()));
             }
         }
+        t.help("dftp_peer_last_alive_age_seconds", "gauge", "Seconds since each peer was last heard from.");
         for (NodeInfo p : s.peers().values()) {
             if (p.lastAlive() > 0) {
                 t.sample("dftp_peer_last_alive_age_seconds", label("peer", p.name()), Math.max(0, now - p.lastAlive()));
@@ -67,11 +72,15 @@ final class MetricsText {
     }
 
     private void help(String name, String type, String text) {
+        family = name;
         out.append("# HELP ").append(name).append(' ').append(text).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
     private void sample(String name, String labels, long value) {
+        if (!name.equals(family)) {
+            throw new IllegalStateException(name + " sampled outside its group (after " + family + ")");
+        }
         out.append(name).append(labels).append(' ').append(value).append('\n');
     }
 

@@ -1,0 +1,75 @@
+package org.dftp.netty.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.dftp.core.cluster.ClusterState;
+import org.dftp.core.wire.NodeInfo;
+import org.dftp.netty.NodeMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsTextTest {
+    private static final long NOW = 1_800_000_000L;
+
+    /** Two peers heard from and updated: the per-peer gauges are where grouping went wrong. */
+    private static String scrape() {
+        ClusterState s = ClusterState.initial("dftp", NodeInfo.of("self", ":7040", ":7041"))
+                .withPeer(NodeInfo.of("b", "10.0.0.2:7040", "10.0.0.2:7041").withLastAlive(NOW - 3).withUpdateReceived(NOW - 9, true))
+                .withPeer(NodeInfo.of("c", "10.0.0.3:7040", "10.0.0.3:7041").withLastAlive(NOW - 1).withUpdateReceived(NOW - 5, false));
+        NodeMetrics m = new NodeMetrics();
+        m.countResponse(200);
+        m.countResponse(404);
+        return MetricsText.render(s, m, Map.of("b", 1L, "c", 2L), new TreeMap<>(Map.of(200, 4L)), NOW);
+    }
+
+    @Test
+    void everyMetricIsOneGroupThatItsTypeLineOpens() {
+        Set<String> closed = new HashSet<>();
+        String open = null;
+        for (String line : scrape().split("\n")) {
+            String name = line.startsWith("# ") ? line.split(" ")[2] : line.split("[{ ]")[0];
+            if (line.startsWith("# HELP ")) {
+                assertFalse(closed.contains(name) || name.equals(open), name + " opened twice");
+                if (open != null) {
+                    closed.add(open);
+                }
+                open = name;
+            } else {
+                assertEquals(open, name, "line outside its metric's group: " + line);
+            }
+        }
+        assertTrue(closed.contains("dftp_peer_update_age_seconds"), "the per-peer gauges were scraped");
+        assertEquals("dftp_peer_last_alive_age_seconds", open);
+    }
+
+    @Test
+    void perPeerAgesComeFromTheInjectedClock() {
+        String text = scrape();
+        assertTrue(text.contains("dftp_peer_update_age_seconds{peer=\"b\"} 9\n"), text);
+        assertTrue(text.contains("dftp_peer_last_alive_age_seconds{peer=\"c\"} 1\n"), text);
+    }
+
+    @Test
+    void promtoolAcceptsTheScrape(@TempDir Path dir) throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        assumeTrue(Files.isExecutable(promtool), "promtool is not installed (Debian package prometheus): skipping its check");
+        Path file = dir.resolve("metrics.txt");
+        Files.writeString(file, scrape(), StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectInput(file.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+        assertEquals(0, p.exitValue(), out);
+    }
+}

@@ -172,17 +172,15 @@ public final class DftpNode implements AutoCloseable {
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
         ServerTls tls = t.enabled() ? serverTls() : null;
-        if (tls != null) {
-            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context, tls);
-        } else {
-            http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
-        }
+        http = listening("-http-listen", config.httpListen(), () -> tls != null
+                ? PublicHttpServer.startTls(config.httpListen(), boss, workers, context, tls)
+                : PublicHttpServer.start(config.httpListen(), boss, workers, context));
         started.add(http);
         log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
                 shown(config.httpListen(), http.port()), Transports.name());
         if (t.redirectListen() != null) {
-            PublicHttpServer redirect = PublicHttpServer.start(t.redirectListen(), boss, workers,
-                    HttpsRedirect.initializer(http.port()));
+            PublicHttpServer redirect = listening("-http-redirect-listen", t.redirectListen(),
+                    () -> PublicHttpServer.start(t.redirectListen(), boss, workers, HttpsRedirect.initializer(http.port())));
             started.add(redirect);
             log.info("HTTP redirect to HTTPS listening on {}...", shown(t.redirectListen(), redirect.port()));
         }
@@ -207,9 +205,34 @@ public final class DftpNode implements AutoCloseable {
                     users.isEmpty() ? null : new PeerWrites(addresses, peerTls), users, throttle, w.anonymousRead(),
                     w.maxUploadSize());
             ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites);
-            ftp.start();
+            try {
+                ftp.start();
+            } catch (IOException e) {
+                throw cannotListen("-ftp-listen", config.ftpListen(), e);
+            }
             started.add(ftp);
         }
+    }
+
+    private interface Listener {
+        PublicHttpServer start() throws InterruptedException;
+    }
+
+    /** Starts one listener; a port that cannot be bound ends the start naming its flag and address. */
+    private static PublicHttpServer listening(String flag, HostPort address, Listener listener)
+            throws InterruptedException, IOException {
+        try {
+            return listener.start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Netty's sync() rethrows the BindException undeclared.
+            throw cannotListen(flag, address, e);
+        }
+    }
+
+    private static IOException cannotListen(String flag, HostPort address, Exception e) {
+        return new IOException("cannot listen on " + address + " (" + flag + "): " + ClusterServices.rootMessage(e), e);
     }
 
     /**

@@ -295,6 +295,23 @@ class MainTest {
         }
     }
 
+    /** A port in use ends the start in one line naming the flag and the address, for every listener. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-http-listen", "-http-mgmt-listen", "-ftp-listen"})
+    @org.junit.jupiter.api.Timeout(30) // a node that did start would serve until stopped
+    void aPortInUseNamesItsFlag(String flag) throws IOException {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String taken = "127.0.0.1:" + busy.getLocalPort();
+            List<String> args = new ArrayList<>(List.of("-dfsroot=" + dir, "-multicast-discovery-addr=",
+                    "-http-listen=127.0.0.1:0", "-http-mgmt-listen=127.0.0.1:0", "-ftp-listen=127.0.0.1:0"));
+            args.removeIf(a -> a.startsWith(flag + "="));
+            args.add(flag + "=" + taken);
+            StringWriter err = new StringWriter();
+            assertEquals(Main.EXIT_USAGE, Main.run(args.toArray(String[]::new), new PrintWriter(err, true)), err.toString());
+            assertEquals("dftp: cannot listen on " + taken + " (" + flag + "): Address already in use\n", err.toString());
+        }
+    }
+
     private static NodeConfig config(String... args) throws IOException {
         Main main = new Main();
         new CommandLine(main).parseArgs(args);

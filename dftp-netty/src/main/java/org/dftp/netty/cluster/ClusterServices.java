@@ -107,7 +107,7 @@ public final class ClusterServices implements AutoCloseable {
             try {
                 server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {
-                throw new IOException("cannot listen on " + cfg.mgmtListen() + " (management): " + rootMessage(e), e);
+                throw new IOException("cannot listen on " + cfg.mgmtListen() + " (-http-mgmt-listen): " + rootMessage(e), e);
             }
             int port = ((InetSocketAddress) server.address()).getPort();
             HostPort mgmtAddr = advertised(cfg.mgmtListen().host(), port);
@@ -146,7 +146,12 @@ public final class ClusterServices implements AutoCloseable {
             if (client != null) {
                 client.close();
             }
-            loops.disposeLater().block(Duration.ofSeconds(2));
+            try {
+                loops.disposeLater().block(Duration.ofSeconds(2));
+            } catch (RuntimeException slow) {
+                // A slow shutdown of the loops must not hide why the start failed.
+                e.addSuppressed(slow);
+            }
             throw e;
         }
     }
@@ -156,11 +161,13 @@ public final class ClusterServices implements AutoCloseable {
         return new HostPort(MgmtInput.isUnspecified(bindHost) ? "" : bindHost, port);
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message, without the native layer's prefix: "Address already in use". */
+    public static String rootMessage(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
         }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
     }
 
     /** The port the management API is bound to. */

@@ -361,6 +361,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             listing(ctx, req, path, node, q, user);
             return;
         }
+        if (raw.endsWith("/") && !path.isRoot()) {
+            // A file is not a directory: "/fs/a.txt/" names nothing, as nginx and the disk itself say.
+            notFound(ctx, req, path);
+            return;
+        }
         boolean asText = "txt".equals(param(q, "format"));
         String contentType = asText ? HttpResponses.TEXT_UTF8 : ContentTypes.of(node.name());
         String owner = node.owner();

@@ -309,6 +309,17 @@ class PublicHttpServerTest {
         assertNull(context.metrics().responsesByStatus().get(500));
     }
 
+    /** nginx, and the disk, say a file is no directory: "/fs/test.txt/" names nothing. */
+    @Test
+    void aFileWithATrailingSlashIsNotFound() throws Exception {
+        server = TestServer.start(Transport.NIO, context);
+        try (RawClient c = new RawClient(server.port())) {
+            assertEquals(404, c.request("GET", "/fs/test.txt/").read("GET").status());
+            assertEquals(404, c.request("HEAD", "/fs/test.txt/").read("HEAD").status());
+            assertEquals(200, c.request("GET", "/fs/test.txt").read("GET").status());
+        }
+    }
+
     private static int readOrReset(InputStream in, byte[] buf) throws IOException {
         try {
             return in.read(buf);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@link NodeConfig} and runs a {@link DftpNode} until the process is stopped. Bad flags end with one
  * line on stderr and exit code 2, as Go's flag package does.
  */
-@Command(name = "dftp", sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
+@Command(name = "dftp", versionProvider = Main.Version.class, sortOptions = false, usageHelpAutoWidth = true, usageHelpWidth = 100,
         description = "Serves the directory trees of many machines as one, over HTTP and FTP.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
@@ -156,6 +156,24 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
+
+    @Option(names = {"-version", "--version"}, versionHelp = true, description = "print the version and exit")
+    boolean version;
+
+    /** The build's version and the JVM that runs it, as {@code java -version} tells both. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"dftp " + p.getProperty("version", "unknown"),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         startPreload();

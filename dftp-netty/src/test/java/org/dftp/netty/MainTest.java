@@ -210,6 +210,15 @@ class MainTest {
         }
     }
 
+    @Test
+    void versionNamesTheBuildAndTheJvm() {
+        for (String v : List.of("--version", "-version")) {
+            StringWriter out = new StringWriter();
+            assertEquals(0, Main.run(new String[] {v}, new PrintWriter(out, true)));
+            assertTrue(out.toString().matches("dftp \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nJava 1?\\d.*\n"), out.toString());
+        }
+    }
+
     static Stream<Arguments> mistakes() {
         return Stream.of(
                 Arguments.of(List.of(), "-dfsroot is required"),

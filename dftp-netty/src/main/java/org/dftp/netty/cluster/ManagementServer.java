@@ -49,7 +49,9 @@ public final class ManagementServer {
     static final int MAX_FORM = 1024 * 1024;
     static final String TEXT = "text/plain; charset=utf-8";
     static final String JSON = "application/json";
-    static final String INDEX = "Hi!\n* GET /cluster/  to list peers\n* POST /join/?peer=ip:port  to initiate cluster membership";
+    /** The original's index, word for word, then what dftp adds for operators. */
+    static final String INDEX = "Hi!\n* GET /cluster/  to list peers\n* POST /join/?peer=ip:port  to initiate cluster membership"
+            + "\n* GET /healthz  ok while the node runs\n* GET /metrics  counters and gauges, Prometheus text format";
 
     private final Membership membership;
     private final DfsStore store;
@@ -156,11 +158,12 @@ public final class ManagementServer {
 
     /**
      * {@code GET /healthz} and {@code GET /metrics} answer without a signature: load balancers and Prometheus
-     * do not sign, and neither changes anything.
+     * do not sign, and neither changes anything. Nor does the index at {@code GET /}, which only lists them.
      */
     private static boolean isMonitoring(HttpServerRequest req) {
         String uri = req.uri();
-        return req.method().equals(HttpMethod.GET) && (uri.equals("/healthz") || uri.equals("/metrics"));
+        return req.method().equals(HttpMethod.GET)
+                && (uri.equals("/healthz") || uri.equals("/metrics") || uri.equals("/"));
     }
 
     private Mono<Reply> dispatch(HttpServerRequest req, ClusterSigning.Signed signed) {
@@ -196,7 +199,8 @@ public final class ManagementServer {
                     MetricsText.render(store.snapshot(), metrics, membership.updateLagSeconds(), responseCounts(),
                             clock.millis() / 1000).getBytes(StandardCharsets.UTF_8), null));
         }
-        return Mono.just(Reply.text(404, INDEX));
+        // The original answers every other path with its index and 404; the index itself is a page.
+        return Mono.just(Reply.text(path.equals("/") && req.method().equals(HttpMethod.GET) ? 200 : 404, INDEX));
     }
 
     private Mono<Reply> greeting(HttpServerRequest req, String query, ClusterSigning.Signed signed) {

@@ -125,8 +125,12 @@ class ManagementServerTest {
         assertEquals(301, redirect.statusCode());
         assertEquals("/cluster/", redirect.headers().firstValue("location").orElse(""));
         HttpResponse<String> index = a.get("/");
-        assertEquals(404, index.statusCode());
-        assertTrue(index.body().startsWith("Hi!"));
+        assertEquals(200, index.statusCode());
+        assertTrue(index.body().startsWith("Hi!\n* GET /cluster/"), index.body());
+        assertTrue(index.body().contains("* GET /healthz") && index.body().contains("* GET /metrics"), index.body());
+        HttpResponse<String> elsewhere = a.get("/nothing-here");
+        assertEquals(404, elsewhere.statusCode());
+        assertEquals(index.body(), elsewhere.body(), "the original's answer to any other path");
     }
 
     @Test

@@ -23,13 +23,20 @@ final class LineTooLongFilter extends IoFilterAdapter {
     private static final String CODEC = "codec";
     private static final LineTooLongFilter INSTANCE = new LineTooLongFilter();
 
-    /** A session filter that accepts every connection and adds this filter to it. */
+    /**
+     * A session filter that accepts every connection and adds this filter and {@link ClientGoneFilter} to
+     * it, after the decoder and so ahead of MINA's logging filter and handler.
+     */
     static SessionFilter installer() {
         return session -> {
-            if (session.getFilterChain().contains(CODEC)) {
-                session.getFilterChain().addAfter(CODEC, NAME, INSTANCE);
+            var chain = session.getFilterChain();
+            if (chain.contains(CODEC)) {
+                chain.addAfter(CODEC, NAME, INSTANCE);
+                chain.addAfter(NAME, ClientGoneFilter.NAME, ClientGoneFilter.INSTANCE);
             } else {
-                session.getFilterChain().addLast(NAME, INSTANCE); // still ahead of MINA's handler
+                // Still ahead of MINA's handler.
+                chain.addLast(NAME, INSTANCE);
+                chain.addLast(ClientGoneFilter.NAME, ClientGoneFilter.INSTANCE);
             }
             return true;
         };

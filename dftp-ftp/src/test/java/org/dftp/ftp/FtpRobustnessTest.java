@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPConnectionClosedException;
@@ -88,6 +89,39 @@ class FtpRobustnessTest {
         FTPClient next = ftp.login();
         assertArrayEquals(TestDfs.text("peer"), retrieve(next, "peer.txt"));
         assertArrayEquals(TestDfs.text("small"), retrieve(next, "small.txt"));
+    }
+
+    /** A client that resets both connections mid-transfer is routine: no warning, no stack trace. */
+    @Test
+    void aClientResettingMidTransferLogsNoWarning() throws Exception {
+        start(4, Duration.ofMinutes(1));
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        var logged = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logged.start();
+        root.addAppender(logged);
+        try (Socket control = new Socket("127.0.0.1", ftp.server.port())) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(control.getInputStream(), StandardCharsets.US_ASCII));
+            var out = control.getOutputStream();
+            assertTrue(in.readLine().startsWith("220"));
+            out.write("USER anonymous\r\nPASS x\r\nTYPE I\r\nPASV\r\n".getBytes(StandardCharsets.US_ASCII));
+            String pasv;
+            do {
+                pasv = in.readLine();
+            } while (!pasv.startsWith("227"));
+            String[] n = pasv.substring(pasv.indexOf('(') + 1, pasv.indexOf(')')).split(",");
+            try (Socket data = new Socket("127.0.0.1", Integer.parseInt(n[4]) * 256 + Integer.parseInt(n[5]))) {
+                out.write("RETR endless.bin\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals(65_536, data.getInputStream().readNBytes(65_536).length);
+                data.setSoLinger(true, 0); // close with a reset, as a killed client does
+                control.setSoLinger(true, 0);
+            }
+        }
+        eventually(() -> ftp.server.openConnections() == 0);
+        assertArrayEquals(TestDfs.text("small"), retrieve(ftp.login(), "small.txt"));
+        root.detachAppender(logged);
+        var loud = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+        assertEquals(List.of(), loud);
     }
 
     @Test

@@ -138,6 +138,7 @@ public final class DftpNode implements AutoCloseable {
                 });
         started.add(local);
         local.watch();
+        metrics.unwatchedDirectoriesFrom(local::unwatchedDirectories);
         LocalSync.Scanned r = local.scan();
         // The original's line, word for word: users and scripts grep for it.
         log.info("Scanner: local scan finished, {} file(s) found", r.files());

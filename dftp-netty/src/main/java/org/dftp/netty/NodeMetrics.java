@@ -18,6 +18,17 @@ public final class NodeMetrics {
     /** Management requests and discovery pings refused for their cluster signature (absent, wrong, stale). */
     public final LongAdder requestsRefusedUnsigned = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
+    /** Directories of the local tree that could not be watched (the inotify limit); read at each scrape. */
+    private volatile java.util.function.IntSupplier unwatchedDirectories = () -> 0;
+
+    /** Where {@link #unwatchedDirectories()} comes from: the node's disk watcher. */
+    public void unwatchedDirectoriesFrom(java.util.function.IntSupplier source) {
+        unwatchedDirectories = source;
+    }
+
+    public int unwatchedDirectories() {
+        return unwatchedDirectories.getAsInt();
+    }
 
     /** Counts one public HTTP response with this status. */
     public void countResponse(int status) {

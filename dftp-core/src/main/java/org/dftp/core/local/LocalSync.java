@@ -92,6 +92,12 @@ public final class LocalSync implements AutoCloseable {
         return w == null ? 0 : w.watchedDirectories();
     }
 
+    /** How many directories could not be watched (see {@link LocalWatcher#unwatchedDirectories}). */
+    public int unwatchedDirectories() {
+        LocalWatcher w = watcher;
+        return w == null ? 0 : w.unwatchedDirectories();
+    }
+
     /** The tree as the watcher compares the disk with it: never in the middle of a scan. */
     private DfsTree tree() {
         synchronized (lock) {
@@ -153,6 +159,9 @@ public final class LocalSync implements AutoCloseable {
             long t1 = System.nanoTime();
             betweenReadAndPublish.run();
             store.publish(new Event.LocalTreeScanned(r.tree(), now)).join();
+            if (w != null) {
+                w.reportUnwatched(); // once, now that the scan has tried every directory
+            }
             return new Scanned(r.files(), r.entries(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         }
     }

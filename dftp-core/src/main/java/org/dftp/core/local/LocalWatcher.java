@@ -43,13 +43,26 @@ import org.slf4j.LoggerFactory;
  * looked at again on disk and compared with what the tree says this node offers there: the disk is the
  * truth, so a rename (a delete and a create), a burst of writes to one file, or events arriving in any
  * order all end in the right offers, each once. A directory that appears is scanned whole; one that
- * disappears withdraws everything this node offered below it. An overflow, or a directory that cannot be
- * watched, falls back to a rescan of that subtree.
+ * disappears withdraws everything this node offered below it. An overflow falls back to a rescan of that
+ * subtree.
+ *
+ * <p>A directory that cannot be watched (past {@code fs.inotify.max_user_watches}, typically) is rescanned
+ * every {@link #UNWATCHED_RESCAN} instead, so that a change there shows within that long rather than at the
+ * hourly full rescan; the operator is told once, with the count and the {@code sysctl} that raises the limit.
+ * Directories are registered from the scanner's thread and the watcher's own; the rest runs on the latter.
  */
 public final class LocalWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalWatcher.class);
     /** The longest a change waits for its batch, in units of the quiet period. */
     static final int MAX_DELAY_FACTOR = 3;
+    /** How often the directories that could not be watched are rescanned. */
+    static final Duration UNWATCHED_RESCAN = Duration.ofSeconds(30);
+    private static final Path MAX_WATCHES = Path.of("/proc/sys/fs/inotify/max_user_watches");
+
+    /** Watches one directory; a seam so that tests can reach the watch limit without changing the kernel's. */
+    interface Registrar {
+        WatchKey register(Path dir, WatchService watcher) throws IOException;
+    }
 
     private final LocalRoot root;
     private final LocalScanner scanner;
@@ -60,6 +73,12 @@ public final class LocalWatcher implements AutoCloseable {
     private final long coalesceNanos;
     private final WatchService watcher;
     private final Map<WatchKey, Path> keys = new HashMap<>();
+    /** Directories that could not be watched; guarded by {@link #keys}. */
+    private final Set<Path> unwatched = new java.util.HashSet<>();
+    /** Whether the operator was told about {@link #unwatched}; guarded by {@link #keys}. */
+    private boolean unwatchedReported;
+    private volatile Registrar registrar;
+    private volatile long unwatchedRescanNanos = UNWATCHED_RESCAN.toNanos();
     private final Thread thread;
     /** Held for a whole {@link #flush}, read of the tree to publication; see {@link #flush}. */
     private final Object flushLock;
@@ -93,6 +112,8 @@ public final class LocalWatcher implements AutoCloseable {
         this.clock = clock;
         this.coalesceNanos = coalesce.toNanos();
         this.watcher = FileSystems.getDefault().newWatchService();
+        this.registrar = (dir, service) -> dir.register(service, StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
         this.thread = new Thread(this::run, "dftp-watcher");
         this.thread.setDaemon(true);
     }
@@ -100,8 +121,55 @@ public final class LocalWatcher implements AutoCloseable {
     /** Registers every directory of the local tree and starts watching. */
     public LocalWatcher start() {
         registerTree(root.dir());
+        reportUnwatched();
         thread.start();
         return this;
+    }
+
+    /** Before a start: how directories are watched, and how often the unwatched ones are rescanned. */
+    LocalWatcher registrar(Registrar r, Duration unwatchedRescan) {
+        this.registrar = r;
+        this.unwatchedRescanNanos = unwatchedRescan.toNanos();
+        return this;
+    }
+
+    /** Whether a directory could not be watched. */
+    boolean unwatched(Path dir) {
+        synchronized (keys) {
+            return unwatched.contains(dir);
+        }
+    }
+
+    /** How many directories could not be watched and are rescanned every {@link #UNWATCHED_RESCAN} instead. */
+    public int unwatchedDirectories() {
+        synchronized (keys) {
+            return unwatched.size();
+        }
+    }
+
+    /**
+     * Tells the operator, once, that directories go unwatched: after the scan that registered them, so that
+     * the line has the count. Later ones (a tree that grows past the limit) are told as they happen.
+     */
+    public void reportUnwatched() {
+        int count;
+        synchronized (keys) {
+            if (unwatched.isEmpty() || unwatchedReported) {
+                return;
+            }
+            unwatchedReported = true;
+            count = unwatched.size();
+        }
+        String limit;
+        try {
+            limit = Files.readString(MAX_WATCHES).strip();
+        } catch (IOException | RuntimeException e) {
+            limit = "unknown";
+        }
+        log.warn("Watcher: {} directories cannot be watched (fs.inotify.max_user_watches = {}, watching {}); changes "
+                + "there show within {} s instead of at once. Raise the limit with: sysctl -w "
+                + "fs.inotify.max_user_watches=524288 (and a line in /etc/sysctl.d/ to keep it)",
+                count, limit, watchedDirectories(), unwatchedRescanNanos / 1_000_000_000L);
     }
 
     /**
@@ -136,25 +204,66 @@ public final class LocalWatcher implements AutoCloseable {
 
     /** Watches one directory (not what lies below it); safe from any thread, and again for one already watched. */
     public void register(Path dir) {
+        boolean tell;
         try {
-            WatchKey key = dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY);
+            WatchKey key = registrar.register(dir, watcher);
             synchronized (keys) {
                 keys.put(key, dir);
+                unwatched.remove(dir);
             }
+            return;
         } catch (IOException e) {
-            // Typically the inotify watch limit: the periodic rescan still finds what happens there.
-            log.warn("Watcher: cannot watch {} ({}); the periodic rescan covers it", dir, e.toString());
+            // Typically the inotify watch limit: one line for all of them (reportUnwatched), not one each.
+            log.debug("Watcher: cannot watch {}: {}", dir, e.toString());
+            synchronized (keys) {
+                tell = unwatched.add(dir) && unwatched.size() == 1 && unwatchedReported;
+                if (tell) {
+                    unwatchedReported = false; // the last report was of directories since watched or gone
+                }
+            }
         }
+        if (tell) {
+            reportUnwatched();
+        }
+    }
+
+    /**
+     * The unwatched directories to rescan: the topmost ones, since a rescan covers a whole subtree. Those
+     * gone from disk are forgotten (their parent's rescan withdraws what they held).
+     */
+    private List<Path> unwatchedToRescan() {
+        List<Path> sorted;
+        synchronized (keys) {
+            unwatched.removeIf(d -> !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS));
+            sorted = new ArrayList<>(unwatched);
+        }
+        sorted.sort(null);
+        List<Path> top = new ArrayList<>();
+        for (Path d : sorted) {
+            if (top.isEmpty() || !d.startsWith(top.get(top.size() - 1))) {
+                top.add(d);
+            }
+        }
+        return top;
     }
 
     private void run() {
         Set<Path> dirty = new LinkedHashSet<>();
         long deadline = Long.MAX_VALUE;
         long latest = Long.MAX_VALUE; // when the batch goes out even if the disk is still busy
+        long nextUnwatchedRescan = System.nanoTime() + unwatchedRescanNanos;
         while (running) {
             try {
-                long wait = dirty.isEmpty() ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (System.nanoTime() - nextUnwatchedRescan >= 0) {
+                    nextUnwatchedRescan = System.nanoTime() + unwatchedRescanNanos;
+                    List<Path> rescan = unwatchedToRescan();
+                    if (!rescan.isEmpty()) {
+                        dirty.addAll(rescan);
+                        deadline = Math.min(deadline, System.nanoTime());
+                    }
+                }
+                long untilRescan = unwatchedDirectories() == 0 ? Long.MAX_VALUE : nextUnwatchedRescan - System.nanoTime();
+                long wait = Math.min(untilRescan, dirty.isEmpty() ? Long.MAX_VALUE : deadline - System.nanoTime());
                 WatchKey key = wait == Long.MAX_VALUE ? watcher.take()
                         : wait > 0 ? watcher.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (key != null) {
@@ -166,7 +275,7 @@ public final class LocalWatcher implements AutoCloseable {
                     deadline = Math.min(now + coalesceNanos, latest);
                     continue;
                 }
-                if (!dirty.isEmpty()) {
+                if (!dirty.isEmpty() && System.nanoTime() - deadline >= 0) {
                     flush(dirty);
                     dirty.clear();
                 }

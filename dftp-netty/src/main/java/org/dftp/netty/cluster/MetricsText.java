@@ -31,6 +31,10 @@ final class MetricsText {
         t.help("dftp_entries", "gauge", "Entries (files and directories) in this node's tree of the whole DFS.");
         t.sample("dftp_entries", "", s.tree().size());
 
+        t.help("dftp_unwatched_directories", "gauge",
+                "Local directories past the inotify watch limit, rescanned periodically instead of watched.");
+        t.sample("dftp_unwatched_directories", "", m.unwatchedDirectories());
+
         t.help("dftp_bytes_served_total", "counter", "Bytes of file content served, by where they came from.");
         t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
         t.sample("dftp_bytes_served_total", label("source", "proxied"), m.bytesServedProxied.sum());

@@ -30,6 +30,7 @@ class MetricsTextTest {
         NodeMetrics m = new NodeMetrics();
         m.countResponse(200);
         m.countResponse(404);
+        m.unwatchedDirectoriesFrom(() -> 7);
         return MetricsText.render(s, m, Map.of("b", 1L, "c", 2L), new TreeMap<>(Map.of(200, 4L)), NOW);
     }
 
@@ -58,6 +59,7 @@ class MetricsTextTest {
         String text = scrape();
         assertTrue(text.contains("dftp_peer_update_age_seconds{peer=\"b\"} 9\n"), text);
         assertTrue(text.contains("dftp_peer_last_alive_age_seconds{peer=\"c\"} 1\n"), text);
+        assertTrue(text.contains("\ndftp_unwatched_directories 7\n"), text);
     }
 
     @Test

@@ -288,7 +288,7 @@ public final class ManagementServer {
                     if (signed != null) {
                         ClusterSigning.checkBody(signed, out.toByteArray());
                     }
-                    return Form.parse(out.toString(StandardCharsets.UTF_8)).then(query);
+                    return Form.parseBody(out.toByteArray()).then(query);
                 });
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link ByteRangePropertiesTest} checks the same of any header at all.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.extension.ExtendWith(org.dftp.netty.testing.NettyLeaks.class)
 @Timeout(30)
 class RangeAbuseTest {
     private static final int SIZE = 1000;

@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code 404} or {@code 414}. {@code BadInputTest} runs a similar corpus on one node's pipeline in an
  * {@code EmbeddedChannel}; this one goes through the accept loop, the proxy client and the peer's server.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.dftp.netty.testing.NettyLeaks.class)
 @Timeout(60)
 class TraversalTest {
     private static final HostPort ANY = HostPort.parse("127.0.0.1:0");

@@ -1,10 +1,13 @@
 package org.dftp.netty.http;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
@@ -24,14 +27,18 @@ import java.util.List;
  *   <li>an HTTP/1.1 request without {@code Host}, or with more than one: {@code 400} (RFC 9112 3.2).</li>
  * </ul>
  * Such a request goes on with a failed decoder result, so {@link DfsHttpHandler} answers it like any
- * malformed one and closes the connection. From then on, and once the connection is closing, every
- * message is dropped: a request pipelined behind a refused one, which the codec may already have decoded
- * from the same read, is never served (a pipelined {@code DELETE} after a {@code 400} deletes nothing).
+ * malformed one and closes the connection. From then on every message is dropped, and so it is once a
+ * response saying {@code Connection: close} went out (every response that ends a connection says so, see
+ * {@link HttpResponses#prepare}) or the connection closed: a request pipelined behind a refused one, which
+ * the codec may already have decoded from the same read, is never served, even while the refusal still
+ * waits behind earlier responses for a slow reader (a pipelined {@code DELETE} after a {@code 400} deletes
+ * nothing).
  *
- * <p>Cheap: a version compare and a header lookup per request, nothing per body piece but a flag test.
+ * <p>Cheap: a version compare and a header lookup per request, one header lookup per response, nothing
+ * per body piece but a flag test.
  * HTTP/1 only: over HTTP/2 the version is fixed and the authority is a pseudo-header.
  */
-public final class RequestCheck extends ChannelInboundHandlerAdapter {
+public final class RequestCheck extends ChannelDuplexHandler {
     /** Why a request was refused, and with what status; the message is shown to the client. */
     public static final class Refused extends IllegalArgumentException {
         private final HttpResponseStatus status;
@@ -64,6 +71,15 @@ public final class RequestCheck extends ChannelInboundHandlerAdapter {
             refused = req.decoderResult().isFailure();
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof HttpResponse res && res.status().code() >= 200
+                && res.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+            refused = true; // the last response of this connection: nothing read after it is answered
+        }
+        ctx.write(msg, promise);
     }
 
     /** Why {@code req} is refused, or null when it is fine. */

@@ -186,4 +186,35 @@ class SmugglingTest {
             assertEquals("SECOND served\n", client.read("GET").text());
         }
     }
+
+    @Test
+    void aRequestBehindARefusalThatWaitsForASlowReaderIsNeverHandled() throws Exception {
+        // The 400 cannot go out while earlier answers fill the socket, so its close waits too: the request
+        // behind it must not be served meanwhile.
+        Files.write(root.resolve("big.bin"), new byte[2 * 1024 * 1024]);
+        tree = Trees.fromDisk(root, "ga");
+        try (TestServer server = TestServer.start(TestServer.Transport.NIO, context());
+             RawClient client = new RawClient(server.port(), 4096, 5_000)) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                b.append("GET /fs/big.bin HTTP/1.1\r\nHost: t\r\n\r\n");
+            }
+            b.append("GET /fs/%2e%2e/x HTTP/1.1\r\nHost: t\r\n\r\n");
+            b.append("GET /fs/second.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+            client.send(b.toString());
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (lookups.get() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(300);
+            assertEquals(8, lookups.get(), "only the eight downloads looked into the tree");
+            for (int i = 0; i < 8; i++) {
+                assertEquals(200, client.read("GET").status());
+            }
+            RawResponse refused = client.read("GET");
+            assertEquals(400, refused.status());
+            assertNull(client.read("GET"), "nothing after the refusal");
+            assertEquals(8, lookups.get());
+        }
+    }
 }

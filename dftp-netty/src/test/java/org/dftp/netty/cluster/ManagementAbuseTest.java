@@ -177,6 +177,28 @@ class ManagementAbuseTest {
         assertUnchanged();
     }
 
+    @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(strings = {
+            "POST /update/ HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /update/ HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /update/ HTTP/9.9\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+            "GET /cluster/ HTTP/1.1\r\n\r\n",
+            "POST /update/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            "POST /update/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                    + "Content-Length: 3\r\n\r\n{}"})
+    void framingTheOriginalRefusesIsRefusedAndClosesAndNothingBehindItIsRead(String raw) throws Exception {
+        String behind = "POST /cluster/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: 57\r\n\r\nname=behind&public-addr=127.0.0.1:1&mgmt-addr=127.0.0.1:3";
+        try (org.dftp.netty.testing.RawClient c = new org.dftp.netty.testing.RawClient(a.cluster.mgmtPort(), 0, 5_000)) {
+            c.send(raw + behind);
+            String head = new String(c.input().readNBytes(12), StandardCharsets.ISO_8859_1);
+            assertTrue(head.endsWith(" 400") || head.endsWith(" 505"), head);
+            assertTrue(c.closedByServer(), "the connection closes");
+        }
+        assertUnchanged();
+    }
+
     /** The tree and the peers are what they were: checked after a good update that must come after the bad ones. */
     private void assertUnchanged() throws Exception {
         // The store applies events in order: once this no-op update from a known peer is through, anything the

@@ -103,6 +103,67 @@ class FtpBadInputTest {
         assertTrue(client.sendNoOp(), "the session goes on");
     }
 
+    /**
+     * The traversal corpus of the hostile-input suite (docs/RELIABILITY.md) with real data connections:
+     * {@code RETR}, {@code NLST}, {@code LIST} and {@code CWD} of each path, from {@code /pub} and from the root.
+     * Nothing from outside the DFS comes back, a refusal is {@code 550} or {@code 501}, and the session goes on.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"../../etc/passwd", "../secret.txt", "../../secret.txt", "/../secret.txt", "/../",
+        "/..", "//../secret.txt", "/pub/../../secret.txt", "pub/../../secret.txt", "./../../secret.txt",
+        "../../../../../../../../etc/passwd", "..\\secret.txt", "..\\..\\secret.txt", "/pub/..\\..\\secret.txt",
+        "%2e%2e/secret.txt", "%2e%2e%2f%2e%2e%2fsecret.txt", "..%2fsecret.txt", "..%5csecret.txt",
+        "file.txt\u0000../../secret.txt", "\u0000", "..\u0000", "\u00c0\u00ae\u00c0\u00ae/secret.txt",
+        "\uff0e\uff0e/secret.txt", "/pub//..//..//secret.txt", "~/../secret.txt", "~root/../secret.txt", "*", "../*",
+        "/pub/file.txt/../../secret.txt"})
+    void theTraversalCorpusNeverReachesOutsideTheDfs(String path) throws IOException {
+        for (String cwd : List.of("/pub", "/")) {
+            assertTrue(client.changeWorkingDirectory(cwd));
+            byte[] got = retrieve(client, path);
+            if (got != null) {
+                assertFalse(new String(got, java.nio.charset.StandardCharsets.UTF_8).contains("secret"), path);
+            } else {
+                assertRefusal(path);
+            }
+            String[] names = client.listNames(path);
+            if (names != null) {
+                for (String n : names) {
+                    assertFalse(n.contains("secret"), path + " listed " + n);
+                    assertFalse(n.contains("root"), path + " listed " + n);
+                }
+            } else {
+                assertRefusal(path);
+            }
+            org.apache.commons.net.ftp.FTPFile[] files = client.listFiles(path);
+            for (org.apache.commons.net.ftp.FTPFile f : files) {
+                assertFalse(f.getName().contains("secret"), path + " listed " + f.getName());
+            }
+            if (client.changeWorkingDirectory(path)) {
+                String pwd = client.printWorkingDirectory();
+                assertTrue(pwd.equals("/") || pwd.startsWith("/pub"), path + " led to " + pwd);
+            } else {
+                assertRefusal(path);
+            }
+            assertTrue(client.sendNoOp(), "the session goes on");
+        }
+        assertEquals("secret", Files.readString(base.resolve("secret.txt")));
+    }
+
+    @Test
+    void cdupAndCwdDotDotManyTimesStayAtTheRoot() throws IOException {
+        for (int i = 0; i < 10; i++) {
+            client.changeToParentDirectory();
+            client.changeWorkingDirectory("..");
+            assertEquals("/", client.printWorkingDirectory());
+        }
+        assertEquals(List.of("pub"), List.of(client.listNames()));
+    }
+
+    private void assertRefusal(String path) {
+        int code = client.getReplyCode();
+        assertTrue(code == 550 || code == 501 || code == 450, path + ": " + client.getReplyString());
+    }
+
     @Test
     void overLongPathsAre550() throws IOException {
         assertEquals(550, client.sendCommand("CWD", "x".repeat(256)));

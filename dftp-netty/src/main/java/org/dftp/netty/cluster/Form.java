@@ -1,6 +1,9 @@
 package org.dftp.netty.cluster;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +19,8 @@ import java.util.TreeMap;
  *
  * <p>Encoding is {@code url.Values.Encode}: keys sorted, {@code QueryEscape} on keys and values (letters,
  * digits and {@code -_.~} stay, a space becomes {@code +}, everything else {@code %XX} of its UTF-8).
- * Decoding is {@code url.ParseQuery}: pairs split on {@code &}, {@code +} is a space, a key may repeat.
+ * Decoding is {@code url.ParseQuery}: pairs split on {@code &}, {@code +} is a space, a key may repeat;
+ * unlike Go, what is not UTF-8 is refused, so that no name or address is made of U+FFFD.
  */
 final class Form {
     private final Map<String, List<String>> values;
@@ -65,6 +69,27 @@ final class Form {
             out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return new Form(out);
+    }
+
+    /**
+     * Parses a form body: its bytes must be UTF-8, as every value decoded from it must.
+     *
+     * @throws IllegalArgumentException on bytes or escapes that are not UTF-8, or a malformed {@code %} escape
+     */
+    static Form parseBody(byte[] body) {
+        return parse(utf8(body));
+    }
+
+    /** {@code bytes} as UTF-8, refused rather than patched with U+FFFD: a name made of replacement characters is no name. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("form data is not valid UTF-8");
+        }
     }
 
     /** Encodes {@code fields} as Go's {@code url.Values.Encode} does: sorted by key. */
@@ -118,7 +143,7 @@ final class Form {
                 out.write(b);
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return utf8(out.toByteArray());
     }
 
     Map<String, List<String>> asMap() {

@@ -140,6 +140,11 @@ public final class ManagementServer {
     }
 
     Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        HttpError refused = framingRefusal(req);
+        if (refused != null) {
+            res.keepAlive(false); // nothing pipelined behind it is read
+            return send(res, Reply.text(refused.status, refused.getMessage()), null);
+        }
         Mono<Reply> reply;
         ClusterSigning.Signed signed = null;
         try {
@@ -154,6 +159,25 @@ public final class ManagementServer {
         ClusterSigning.Signed request = signed;
         return reply.onErrorResume(e -> Mono.just(errorReply(req, e)))
                 .flatMap(r -> send(res, r, request));
+    }
+
+    /**
+     * What the original's server (Go's {@code net/http}) refuses before any handler runs, and the codec lets
+     * through: a major version other than 1 ({@code 505}), an HTTP/1.1 request without {@code Host} or with
+     * more than one ({@code 400}). Null when the request is fine.
+     */
+    static HttpError framingRefusal(HttpServerRequest req) {
+        io.netty.handler.codec.http.HttpVersion v = req.version();
+        if (v.majorVersion() != 1) {
+            return new HttpError(505, "HTTP version not supported");
+        }
+        if (v.minorVersion() >= 1) {
+            int hosts = req.requestHeaders().getAll(HttpHeaderNames.HOST).size();
+            if (hosts != 1) {
+                return new HttpError(400, hosts == 0 ? "missing required Host header" : "too many Host headers");
+            }
+        }
+        return null;
     }
 
     /**
@@ -292,7 +316,7 @@ public final class ManagementServer {
                     if (signed != null) {
                         ClusterSigning.checkBody(signed, out.toByteArray());
                     }
-                    return Form.parse(out.toString(StandardCharsets.UTF_8)).then(query);
+                    return Form.parseBody(out.toByteArray()).then(query);
                 });
     }
 

@@ -319,6 +319,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof TooLongHttpHeaderException) {
             status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             text = "request header fields too large\n";
+        } else if (cause instanceof RequestCheck.Refused refused) {
+            status = refused.status();
+            text = "bad request: " + cause.getMessage() + "\n";
         } else {
             status = HttpResponseStatus.BAD_REQUEST;
             text = "bad request: " + cause.getMessage() + "\n";

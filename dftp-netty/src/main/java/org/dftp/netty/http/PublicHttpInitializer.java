@@ -25,6 +25,8 @@ import org.dftp.netty.tls.ServerTls;
  *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
  *       each with the handlers below) or HTTP/1.1 as follows;</li>
  *   <li>{@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and headers ({@code 431});</li>
+ *   <li>{@value #CHECK}: {@link RequestCheck}, what the codec lets through but nginx refuses ({@code 400},
+ *       {@code 505}), and nothing after a refused request;</li>
  *   <li>{@value #IDLE}: signals {@link #IDLE_SECONDS} s without a request; the handler closes the connection
  *       unless a response is still going out (watching reads only spares a listener on every write);</li>
  *   <li>{@value #COUNTER}: counts responses by status;</li>
@@ -39,6 +41,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final String IDLE_CLOSE = "idle-close";
     public static final String H2_STREAMS = "h2-streams";
     public static final String CODEC = "http-codec";
+    public static final String CHECK = "request-check";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
     public static final String CHUNKED = "chunked-writer";
@@ -145,6 +148,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_BODY_PIECE)));
+        p.addLast(CHECK, new RequestCheck());
         p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
         p.addLast(COUNTER, counter);
         p.addLast(CHUNKED, new ChunkedWriteHandler());

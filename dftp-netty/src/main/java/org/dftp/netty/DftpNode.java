@@ -172,11 +172,7 @@ public final class DftpNode implements AutoCloseable {
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
         ServerTls tls = t.enabled() ? serverTls() : null;
-        if (tls != null) {
-            http = PublicHttpServer.startTls(config.httpListen(), boss, workers, context, tls);
-        } else {
-            http = PublicHttpServer.start(config.httpListen(), boss, workers, context);
-        }
+        http = PublicHttpServer.start(config.httpListen(), boss, workers, context, tls, config.limits());
         started.add(http);
         log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
                 shown(config.httpListen(), http.port()), Transports.name());
@@ -191,7 +187,8 @@ public final class DftpNode implements AutoCloseable {
         if (config.ftpListen() != null) {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
-                    config.ftpIdleTimeout());
+                    config.ftpIdleTimeout())
+                    .withLoginLimits(config.limits().ftpLoginTimeout(), config.limits().ftpMaxConnectionsPerAddress());
             if (tls != null) {
                 // Built now, so that a key the JDK cannot read stops the start instead of every AUTH.
                 try {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * commands ({@link UploadCommand}, {@link WriteCommands}) replace MINA's so that each refusal gets its own
  * reply ({@link WriteReplies}). On top of MINA: paths out of the DFS, {@code PORT}/{@code EPRT} to other
  * hosts and over-long command lines are refused with a reply that says why; connections beyond the limit
- * get {@code 421}; an idle session is closed but a long transfer never is. Data connections are socket
+ * get {@code 421}, and so do those beyond the limit of their client address; a session that has not logged in
+ * within the login timeout is closed ({@link LoginTimeout}); an idle session is closed but a long transfer never is. Data connections are socket
  * channels ({@link ChannelDataConnectionFactory}), so local files go out with {@code sendfile} and peers'
  * files buffer by buffer. With {@link FtpOptions#tls()} the port offers explicit TLS ({@link TlsCommands}:
  * {@code AUTH TLS}, {@code PBSZ}, {@code PROT}), private data connections through {@link TlsDataChannel},
@@ -54,6 +55,7 @@ public final class DfsFtpServer implements AutoCloseable {
     private final FtpOptions options;
     private final Listener listener;
     private final ConnectionLimitFtplet connections;
+    private final LoginTimeout loginTimeout;
     private final FtpServer server;
 
     /**
@@ -83,8 +85,9 @@ public final class DfsFtpServer implements AutoCloseable {
                         FtpWrites writes) {
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(writes, "writes");
-        this.listener = listener(options);
-        this.connections = new ConnectionLimitFtplet(options.maxConnections());
+        this.loginTimeout = new LoginTimeout(options.loginTimeout().toMillis());
+        this.listener = listener(options, loginTimeout);
+        this.connections = new ConnectionLimitFtplet(options.maxConnections(), options.maxConnectionsPerAddress());
         FtpServerFactory factory = new FtpServerFactory();
         factory.addListener(LISTENER, listener);
         factory.setFileSystem(new DfsFileSystemFactory(options.nodeName(), tree, localRoot, remote, writes));
@@ -115,7 +118,7 @@ public final class DfsFtpServer implements AutoCloseable {
         this.server = factory.createServer();
     }
 
-    private static Listener listener(FtpOptions options) {
+    private static Listener listener(FtpOptions options, LoginTimeout loginTimeout) {
         DataConnectionConfigurationFactory data = new DataConnectionConfigurationFactory();
         data.setActiveEnabled(true);
         data.setActiveIpCheck(true); // PORT/EPRT only to the client itself; ActiveModeGuardFtplet says so first
@@ -145,6 +148,7 @@ public final class DfsFtpServer implements AutoCloseable {
         SessionFilter lineTooLong = LineTooLongFilter.installer();
         factory.setSessionFilter(session -> {
             ChannelDataConnectionFactory.install(session, dataConfig);
+            loginTimeout.watch(session);
             return lineTooLong.accept(session);
         });
         return factory.createListener();
@@ -239,6 +243,7 @@ public final class DfsFtpServer implements AutoCloseable {
             }
         }
         server.stop();
+        loginTimeout.close();
         log.info("FTP public interface on {} stopped", options.listenAddress(port()));
     }
 

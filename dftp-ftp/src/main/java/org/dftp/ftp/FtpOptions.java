@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
  * @param idleTimeout a control connection that sends nothing for this long is closed (never during a
  *     transfer); whole seconds, at least one
  * @param tls explicit TLS ({@code AUTH TLS}) and whether it is required; {@link FtpTls#OFF} for plain FTP only
+ * @param loginTimeout a control connection not logged in this long after it connected is closed with
+ *     {@code 421}; at least a millisecond
+ * @param maxConnectionsPerAddress most concurrent control connections of one client address; one more is
+ *     answered {@code 421}
  */
 public record FtpOptions(
         String nodeName,
@@ -29,7 +33,9 @@ public record FtpOptions(
         String passiveAddress,
         int maxConnections,
         Duration idleTimeout,
-        FtpTls tls) {
+        FtpTls tls,
+        Duration loginTimeout,
+        int maxConnectionsPerAddress) {
 
     /** The FTP port of docs/PROTOCOL.md. */
     public static final int DEFAULT_PORT = 2121;
@@ -37,6 +43,10 @@ public record FtpOptions(
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
     /** How long an idle session is kept unless told otherwise. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** How long a connection may take to log in unless told otherwise. */
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Sessions one client address may hold unless told otherwise: a quarter of the default limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 16;
 
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
 
@@ -45,6 +55,14 @@ public record FtpOptions(
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(loginTimeout, "loginTimeout");
+        if (loginTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("FTP: login timeout must be positive, not " + loginTimeout);
+        }
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("FTP: max connections per address must be at least 1, not "
+                    + maxConnectionsPerAddress);
+        }
         if (nodeName.isBlank()) {
             throw new IllegalArgumentException("FTP: the node name must not be empty");
         }
@@ -64,6 +82,13 @@ public record FtpOptions(
             throw new IllegalArgumentException("FTP: idle timeout must be between 1s and " + Integer.MAX_VALUE
                     + "s, not " + idleTimeout);
         }
+    }
+
+    /** Options with the default login timeout and per-address limit. */
+    public FtpOptions(String nodeName, String host, int port, String passivePorts, String passiveAddress,
+                      int maxConnections, Duration idleTimeout, FtpTls tls) {
+        this(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                DEFAULT_LOGIN_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** Options without TLS, as they were before {@code AUTH TLS}. */
@@ -89,7 +114,8 @@ public record FtpOptions(
      * @return these options listening elsewhere
      */
     public FtpOptions withListen(String host, int port) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                loginTimeout, maxConnectionsPerAddress);
     }
 
     /**
@@ -98,7 +124,8 @@ public record FtpOptions(
      * @return these options with another passive mode set-up
      */
     public FtpOptions withPassive(String passivePorts, String passiveAddress) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                loginTimeout, maxConnectionsPerAddress);
     }
 
     /**
@@ -107,7 +134,8 @@ public record FtpOptions(
      * @return these options with other session limits
      */
     public FtpOptions withLimits(int maxConnections, Duration idleTimeout) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                loginTimeout, maxConnectionsPerAddress);
     }
 
     /**
@@ -115,7 +143,18 @@ public record FtpOptions(
      * @return these options with another TLS set-up
      */
     public FtpOptions withTls(FtpTls tls) {
-        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls);
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                loginTimeout, maxConnectionsPerAddress);
+    }
+
+    /**
+     * @param loginTimeout how long a connection may take to log in
+     * @param maxConnectionsPerAddress most concurrent control connections of one client address
+     * @return these options with other login limits
+     */
+    public FtpOptions withLoginLimits(Duration loginTimeout, int maxConnectionsPerAddress) {
+        return new FtpOptions(nodeName, host, port, passivePorts, passiveAddress, maxConnections, idleTimeout, tls,
+                loginTimeout, maxConnectionsPerAddress);
     }
 
     /** The idle timeout in whole seconds, as MINA counts it; a fraction of a second counts as one more. */

@@ -173,9 +173,8 @@ public final class DftpNode implements AutoCloseable {
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
         ServerTls tls = t.enabled() ? serverTls() : null;
-        http = listening("-http-listen", config.httpListen(), () -> tls != null
-                ? PublicHttpServer.startTls(config.httpListen(), boss, workers, context, tls)
-                : PublicHttpServer.start(config.httpListen(), boss, workers, context));
+        http = listening("-http-listen", config.httpListen(),
+                () -> PublicHttpServer.start(config.httpListen(), boss, workers, context, tls, config.limits()));
         started.add(http);
         log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
                 shown(config.httpListen(), http.port()), Transports.name());
@@ -190,7 +189,8 @@ public final class DftpNode implements AutoCloseable {
         if (config.ftpListen() != null) {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),
-                    config.ftpIdleTimeout());
+                    config.ftpIdleTimeout())
+                    .withLoginLimits(config.limits().ftpLoginTimeout(), config.limits().ftpMaxConnectionsPerAddress());
             if (tls != null) {
                 // Built now, so that a key the JDK cannot read stops the start instead of every AUTH.
                 try {

@@ -154,6 +154,42 @@ public final class Main implements Callable<Integer> {
             description = "the same, read from the first line of this file")
     String clusterSecretFile;
 
+    @Option(names = {"-http-header-timeout", "--http-header-timeout"}, paramLabel = "duration", defaultValue = "60s",
+            description = "a request whose headers are not complete this long after its first byte gets 408 and "
+                    + "its connection closed; public and management ports (default ${DEFAULT-VALUE})")
+    String httpHeaderTimeout;
+
+    @Option(names = {"-http-idle-timeout", "--http-idle-timeout"}, paramLabel = "duration", defaultValue = "75s",
+            description = "a connection with no request in flight is closed after this long without a byte from "
+                    + "the client; public and management ports (default ${DEFAULT-VALUE})")
+    String httpIdleTimeout;
+
+    @Option(names = {"-http-send-timeout", "--http-send-timeout"}, paramLabel = "duration", defaultValue = "60s",
+            description = "a connection whose response has not moved a byte towards the client for this long is "
+                    + "closed (default ${DEFAULT-VALUE})")
+    String httpSendTimeout;
+
+    @Option(names = {"-http-max-connections-per-address", "--http-max-connections-per-address"}, paramLabel = "int",
+            defaultValue = "256",
+            description = "most connections one client address holds on the public port, and on the management "
+                    + "port; one more gets 503 (default ${DEFAULT-VALUE})")
+    int httpMaxPerAddress;
+
+    @Option(names = {"-ftp-login-timeout", "--ftp-login-timeout"}, paramLabel = "duration", defaultValue = "30s",
+            description = "an FTP session not logged in this long after it connected is closed with 421 "
+                    + "(default ${DEFAULT-VALUE})")
+    String ftpLoginTimeout;
+
+    @Option(names = {"-ftp-max-connections-per-address", "--ftp-max-connections-per-address"}, paramLabel = "int",
+            defaultValue = "16",
+            description = "most FTP sessions of one client address; one more gets 421 (default ${DEFAULT-VALUE})")
+    int ftpMaxPerAddress;
+
+    @Option(names = {"-max-update-entries", "--max-update-entries"}, paramLabel = "int", defaultValue = "20000000",
+            description = "most files one update from a peer may carry; a larger one is refused "
+                    + "(default ${DEFAULT-VALUE})")
+    int maxUpdateEntries;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -282,7 +318,18 @@ public final class Main implements Callable<Integer> {
                 new NodeConfig.Writes(users(), anonymousRead, size("-max-upload-size", maxUploadSize)),
                 tls(),
                 new NodeConfig.Peers(maxPeers, maxPendingGreetings, duration("-max-clock-skew", maxClockSkew),
-                        clusterKey()));
+                        clusterKey()),
+                limits());
+    }
+
+    private NodeConfig.Limits limits() {
+        return new NodeConfig.Limits(duration("-http-header-timeout", httpHeaderTimeout),
+                duration("-http-idle-timeout", httpIdleTimeout),
+                duration("-http-send-timeout", httpSendTimeout),
+                httpMaxPerAddress,
+                duration("-ftp-login-timeout", ftpLoginTimeout),
+                ftpMaxPerAddress,
+                maxUpdateEntries);
     }
 
     private NodeConfig.Tls tls() {

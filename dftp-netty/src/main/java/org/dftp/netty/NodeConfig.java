@@ -26,6 +26,7 @@ import org.dftp.core.DfsPath;
  * @param writes who may write and how much ({@link Writes#READ_ONLY} without {@code -users})
  * @param tls the public port's certificate ({@link Tls#NONE}: plain HTTP)
  * @param peers who may become a peer: how many, and how far their clocks may run ahead
+ * @param limits how long and how many: the timeouts and per-address limits of every port
  */
 public record NodeConfig(
         String nodeName,
@@ -45,7 +46,74 @@ public record NodeConfig(
         int pingFailures,
         Writes writes,
         Tls tls,
-        Peers peers) {
+        Peers peers,
+        Limits limits) {
+
+    /**
+     * The bounded-resources flags (docs/RELIABILITY.md, "Bounded resources").
+     *
+     * @param headerTimeout {@code -http-header-timeout}: a request whose headers are not complete this long
+     *     after its first byte is answered {@code 408} and its connection closed (public and management ports)
+     * @param idleTimeout {@code -http-idle-timeout}: a connection without a request in flight is closed after
+     *     this long without a byte from the client (public and management ports)
+     * @param sendTimeout {@code -http-send-timeout}: a connection whose pending response has not moved a byte
+     *     towards the client for this long is closed
+     * @param maxConnectionsPerAddress {@code -http-max-connections-per-address}: most connections one client
+     *     address holds open on the public port, and as many on the management port; one more is refused
+     * @param ftpLoginTimeout {@code -ftp-login-timeout}: an FTP session not logged in this long after it
+     *     connected is closed with {@code 421}
+     * @param ftpMaxConnectionsPerAddress {@code -ftp-max-connections-per-address}: most FTP sessions of one
+     *     client address; one more is answered {@code 421}
+     * @param maxUpdateEntries {@code -max-update-entries}: most files one {@code /update/} may carry; a larger
+     *     update is refused ({@code 400}) and nothing of it applied
+     */
+    public record Limits(Duration headerTimeout, Duration idleTimeout, Duration sendTimeout,
+                         int maxConnectionsPerAddress, Duration ftpLoginTimeout, int ftpMaxConnectionsPerAddress,
+                         int maxUpdateEntries) {
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(60), Duration.ofSeconds(75),
+                Duration.ofSeconds(60), 256, Duration.ofSeconds(30), 16, 20_000_000);
+
+        public Limits {
+            positive("-http-header-timeout", headerTimeout);
+            positive("-http-idle-timeout", idleTimeout);
+            positive("-http-send-timeout", sendTimeout);
+            positive("-ftp-login-timeout", ftpLoginTimeout);
+            if (maxConnectionsPerAddress < 1) {
+                throw new IllegalArgumentException("-http-max-connections-per-address must be at least 1");
+            }
+            if (ftpMaxConnectionsPerAddress < 1) {
+                throw new IllegalArgumentException("-ftp-max-connections-per-address must be at least 1");
+            }
+            if (maxUpdateEntries < 1) {
+                throw new IllegalArgumentException("-max-update-entries must be at least 1");
+            }
+        }
+
+        private static void positive(String flag, Duration d) {
+            java.util.Objects.requireNonNull(d, flag);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(flag + " must be positive, not " + GoDuration.format(d));
+            }
+        }
+
+        /** These limits with other HTTP timeouts (the same on the public and the management port). */
+        public Limits withHttpTimeouts(Duration header, Duration idle, Duration send) {
+            return new Limits(header, idle, send, maxConnectionsPerAddress, ftpLoginTimeout,
+                    ftpMaxConnectionsPerAddress, maxUpdateEntries);
+        }
+
+        /** These limits with another per-address connection limit on the HTTP ports. */
+        public Limits withMaxConnectionsPerAddress(int max) {
+            return new Limits(headerTimeout, idleTimeout, sendTimeout, max, ftpLoginTimeout,
+                    ftpMaxConnectionsPerAddress, maxUpdateEntries);
+        }
+
+        /** These limits with another FTP login timeout and per-address session limit. */
+        public Limits withFtp(Duration loginTimeout, int maxPerAddress) {
+            return new Limits(headerTimeout, idleTimeout, sendTimeout, maxConnectionsPerAddress, loginTimeout,
+                    maxPerAddress, maxUpdateEntries);
+        }
+    }
 
     /**
      * The peer-table flags.
@@ -154,6 +222,18 @@ public record NodeConfig(
         java.util.Objects.requireNonNull(writes, "writes");
         java.util.Objects.requireNonNull(tls, "tls");
         java.util.Objects.requireNonNull(peers, "peers");
+        java.util.Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A node with the default bounded-resources limits. */
+    public NodeConfig(String nodeName, String clusterName, Path dfsRoot, DfsPath dfsMount, HostPort httpListen,
+                      HostPort mgmtListen, HostPort ftpListen, HostPort multicastDiscovery, String ftpPassivePorts,
+                      String ftpPassiveAddress, int ftpMaxConnections, Duration ftpIdleTimeout,
+                      Duration fullUpdateInterval, Duration pingInterval, int pingFailures, Writes writes, Tls tls,
+                      Peers peers) {
+        this(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, multicastDiscovery,
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
+                pingInterval, pingFailures, writes, tls, peers, Limits.DEFAULTS);
     }
 
     /** A node with the default peer-table limits. */
@@ -177,42 +257,48 @@ public record NodeConfig(
     public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls, peers);
+                pingInterval, pingFailures, writes, tls, peers, limits);
     }
 
     public NodeConfig withMulticast(HostPort group) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls, peers);
+                pingInterval, pingFailures, writes, tls, peers, limits);
     }
 
     public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingEvery, missedPings, writes, tls, peers);
+                fullUpdateInterval, pingEvery, missedPings, writes, tls, peers, limits);
     }
 
     public NodeConfig withWrites(Writes w) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, w, tls, peers);
+                fullUpdateInterval, pingInterval, pingFailures, w, tls, peers, limits);
     }
 
     public NodeConfig withTls(Tls t) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, t, peers);
+                fullUpdateInterval, pingInterval, pingFailures, writes, t, peers, limits);
     }
 
     public NodeConfig withPeers(Peers p) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, tls, p);
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, p, limits);
     }
 
     public NodeConfig withFullUpdateInterval(Duration every) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
-                pingInterval, pingFailures, writes, tls, peers);
+                pingInterval, pingFailures, writes, tls, peers, limits);
+    }
+
+    public NodeConfig withLimits(Limits l) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, peers, l);
     }
 }

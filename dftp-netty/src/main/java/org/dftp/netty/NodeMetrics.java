@@ -17,6 +17,12 @@ public final class NodeMetrics {
     public final LongAdder updatesPushed = new LongAdder();
     /** Management requests and discovery pings refused for their cluster signature (absent, wrong, stale). */
     public final LongAdder requestsRefusedUnsigned = new LongAdder();
+    /** Connections refused on the public or management port for their address's connection limit. */
+    public final LongAdder connectionsRefusedPerAddress = new LongAdder();
+    /** Requests answered {@code 408} because their headers did not arrive in time. */
+    public final LongAdder headerTimeouts = new LongAdder();
+    /** Connections closed because the client stopped reading a response. */
+    public final LongAdder stalledReadersCut = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
     /** Directories of the local tree that could not be watched (the inotify limit); read at each scrape. */
     private volatile java.util.function.IntSupplier unwatchedDirectories = () -> 0;

@@ -167,6 +167,34 @@ class MainTest {
     }
 
     @Test
+    void boundedResourceFlagsHaveNginxLikeDefaultsAndAreValidated() throws IOException {
+        NodeConfig.Limits d = config("-dfsroot", dir.toString()).limits();
+        assertEquals(NodeConfig.Limits.DEFAULTS, d);
+        assertEquals(Duration.ofSeconds(60), d.headerTimeout());
+        assertEquals(Duration.ofSeconds(75), d.idleTimeout());
+        assertEquals(Duration.ofSeconds(60), d.sendTimeout());
+        assertEquals(256, d.maxConnectionsPerAddress());
+        assertEquals(Duration.ofSeconds(30), d.ftpLoginTimeout());
+        assertEquals(16, d.ftpMaxConnectionsPerAddress());
+        assertEquals(20_000_000, d.maxUpdateEntries());
+        NodeConfig.Limits c = config("-dfsroot", dir.toString(), "-http-header-timeout=5s", "-http-idle-timeout=7s",
+                "--http-send-timeout", "9s", "-http-max-connections-per-address=3", "-ftp-login-timeout=2s",
+                "-ftp-max-connections-per-address=4", "-max-update-entries=1000").limits();
+        assertEquals(new NodeConfig.Limits(Duration.ofSeconds(5), Duration.ofSeconds(7), Duration.ofSeconds(9), 3,
+                Duration.ofSeconds(2), 4, 1000), c);
+        for (String bad : List.of("-http-header-timeout=0s", "-http-idle-timeout=-1s", "-http-send-timeout=x",
+                "-http-max-connections-per-address=0", "-ftp-login-timeout=0s", "-ftp-max-connections-per-address=0",
+                "-max-update-entries=0")) {
+            StringWriter err = new StringWriter();
+            assertEquals(Main.EXIT_USAGE, Main.run(new String[] {"-dfsroot=" + dir, bad}, new PrintWriter(err, true)),
+                    bad);
+            String flag = bad.substring(0, bad.indexOf('='));
+            assertTrue(err.toString().startsWith("dftp: " + flag), bad + ": " + err);
+            assertEquals(1, err.toString().lines().count(), err.toString());
+        }
+    }
+
+    @Test
     void emptyAddressesSwitchFtpAndDiscoveryOff() throws IOException {
         NodeConfig c = config("-dfsroot=" + dir, "-ftp-listen=", "-multicast-discovery-addr", "");
         assertNull(c.ftpListen());

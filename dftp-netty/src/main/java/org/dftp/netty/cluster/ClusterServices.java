@@ -103,7 +103,7 @@ public final class ClusterServices implements AutoCloseable {
                     advertised(cfg.mgmtListen().host(), cfg.mgmtListen().port()),
                     new PeerAdmission(cfg.peers().maxPeers(), cfg.peers().maxPendingGreetings()));
             ManagementServer api = new ManagementServer(membership, store, metrics, clock, cfg.peers().maxClockSkew(),
-                    signing);
+                    signing, cfg.limits());
             try {
                 server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {

@@ -64,6 +64,8 @@ public final class ManagementServer {
     /** When an unsigned request was last logged at WARN (a flood is logged at DEBUG between). */
     private final java.util.concurrent.atomic.AtomicLong lastRefusalLogged = new java.util.concurrent.atomic.AtomicLong();
     private final ConcurrentHashMap<Integer, LongAdder> responses = new ConcurrentHashMap<>();
+    /** Timeouts, connections per address, entries per update. */
+    private final org.dftp.netty.NodeConfig.Limits limits;
     /** Largest body piece handed to a handler (see {@link #bind}). */
     static final int MAX_CHUNK = 64 * 1024;
 
@@ -74,6 +76,13 @@ public final class ManagementServer {
     /** @param maxClockSkew how far ahead of {@code clock} a peer may date an offer; later ones are refused */
     public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock,
                             Duration maxClockSkew, ClusterSigning signing) {
+        this(membership, store, metrics, clock, maxClockSkew, signing, org.dftp.netty.NodeConfig.Limits.DEFAULTS);
+    }
+
+    /** @param limits the timeouts, per-address connection limit and largest update of this port */
+    public ManagementServer(Membership membership, DfsStore store, NodeMetrics metrics, Clock clock,
+                            Duration maxClockSkew, ClusterSigning signing, org.dftp.netty.NodeConfig.Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.maxClockSkew = Objects.requireNonNull(maxClockSkew, "maxClockSkew");
         this.signing = signing;
         this.membership = Objects.requireNonNull(membership, "membership");
@@ -87,11 +96,38 @@ public final class ManagementServer {
         return bind(listen, loops, null);
     }
 
-    /** The same, over TLS with {@code tls} ({@code -peer-tls}) unless it is null. */
+    /**
+     * The same, over TLS with {@code tls} ({@code -peer-tls}) unless it is null. Every connection gets the
+     * limits of the public port too: {@code 503} beyond {@code -http-max-connections-per-address} of one
+     * address, {@code 408} for headers slower than {@code -http-header-timeout}, closed after
+     * {@code -http-idle-timeout} without a request (Reactor Netty's idle timeout) or
+     * {@code -http-send-timeout} of a response standing still.
+     */
     public DisposableServer bind(HostPort listen, LoopResources loops, org.dftp.netty.tls.PeerTls tls) {
+        org.dftp.netty.limits.PerAddressLimit perAddress = new org.dftp.netty.limits.PerAddressLimit(
+                limits.maxConnectionsPerAddress(), tls == null, metrics.connectionsRefusedPerAddress);
         HttpServer server = HttpServer.create()
                 .bindAddress(listen::bindAddress)
                 .runOn(loops)
+                .idleTimeout(limits.idleTimeout())
+                // Called on the connection's event loop as it is registered, after Reactor Netty put its
+                // TLS handler and HTTP codec in place.
+                .doOnChannelInit((observer, ch, remote) -> {
+                    var p = ch.pipeline();
+                    p.addFirst(org.dftp.netty.http.PublicHttpInitializer.PER_ADDRESS, perAddress);
+                    if (p.get(reactor.netty.NettyPipeline.HttpCodec) != null) {
+                        var headers = new org.dftp.netty.limits.HeaderTimeout(limits.headerTimeout(),
+                                metrics.headerTimeouts);
+                        p.addBefore(reactor.netty.NettyPipeline.HttpCodec,
+                                org.dftp.netty.http.PublicHttpInitializer.FIRST_BYTE, headers.firstByte());
+                        p.addAfter(reactor.netty.NettyPipeline.HttpCodec,
+                                org.dftp.netty.http.PublicHttpInitializer.HEADER_TIMEOUT, headers);
+                        p.addAfter(org.dftp.netty.http.PublicHttpInitializer.HEADER_TIMEOUT,
+                                org.dftp.netty.http.PublicHttpInitializer.STALLED,
+                                new org.dftp.netty.limits.StalledReaderTimeout(limits.sendTimeout(),
+                                        metrics.stalledReadersCut));
+                    }
+                })
                 // A full update's body in one piece per read buffer (up to 64 KiB) instead of 8 KiB pieces:
                 // a 500,000-entry join then takes 2,000 trips through the pipeline, not 13,000.
                 .httpRequestDecoder(spec -> spec.maxChunkSize(MAX_CHUNK))
@@ -243,7 +279,7 @@ public final class ManagementServer {
             throw new HttpError(400, "Content-Type must be application/json");
         }
         return Mono.defer(() -> {
-            UpdateParser parser = new UpdateParser(UpdateParser.DEFAULT_MAX_ENTRIES,
+            UpdateParser parser = new UpdateParser(limits.maxUpdateEntries(),
                     PeerAnnouncements.latestBelievable(clock, maxClockSkew));
             ClusterSigning.FrameReader frames = signed == null ? null : framesOf(signed);
             return req.receive()

@@ -55,6 +55,13 @@ final class MetricsText {
         t.help("dftp_signature_refusals_total", "counter",
                 "Management requests and discovery pings refused for their cluster signature.");
         t.sample("dftp_signature_refusals_total", "", m.requestsRefusedUnsigned.sum());
+        t.help("dftp_connections_refused_per_address_total", "counter",
+                "HTTP and management connections refused for their address's connection limit.");
+        t.sample("dftp_connections_refused_per_address_total", "", m.connectionsRefusedPerAddress.sum());
+        t.help("dftp_header_timeouts_total", "counter", "Requests answered 408: headers not received in time.");
+        t.sample("dftp_header_timeouts_total", "", m.headerTimeouts.sum());
+        t.help("dftp_stalled_readers_cut_total", "counter", "Connections closed: the client stopped reading.");
+        t.sample("dftp_stalled_readers_cut_total", "", m.stalledReadersCut.sum());
 
         t.help("dftp_peer_update_lag_seconds", "gauge",
                 "Seconds between a peer's last update being made (its UpdateTime) and its arrival here.");

@@ -15,20 +15,31 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.util.concurrent.TimeUnit;
+import org.dftp.netty.NodeConfig;
+import org.dftp.netty.limits.HeaderTimeout;
+import org.dftp.netty.limits.PerAddressLimit;
+import org.dftp.netty.limits.StalledReaderTimeout;
 import org.dftp.netty.tls.ServerTls;
 
 /**
  * Builds the public HTTP pipeline and nothing else. In order:
  * <ol>
+ *   <li>{@value #PER_ADDRESS}: one {@link PerAddressLimit} for the whole port, {@code 503} for a connection
+ *       beyond {@code -http-max-connections-per-address} of its address;</li>
  *   <li>{@value #TLS}, with {@code -tls-cert}: the server side of TLS ({@link ServerTls}), whose presence
  *       makes files go out as chunks instead of {@code sendfile} ({@link FileResponder}); then {@value #ALPN}
  *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
  *       each with the handlers below) or HTTP/1.1 as follows;</li>
- *   <li>{@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and headers ({@code 431});</li>
+ *   <li>{@value #FIRST_BYTE}, {@value #CODEC}, {@value #HEADER_TIMEOUT}: HTTP/1.1 with limits on the request
+ *       line ({@code 414}) and headers ({@code 431}), and on how long the headers take ({@link HeaderTimeout},
+ *       {@code 408} after {@code -http-header-timeout});</li>
  *   <li>{@value #CHECK}: {@link RequestCheck}, what the codec lets through but nginx refuses ({@code 400},
  *       {@code 505}), and nothing after a refused request;</li>
- *   <li>{@value #IDLE}: signals {@link #IDLE_SECONDS} s without a request; the handler closes the connection
- *       unless a response is still going out (watching reads only spares a listener on every write);</li>
+ *   <li>{@value #STALLED}: closes a connection whose response stood still for {@code -http-send-timeout}
+ *       ({@link StalledReaderTimeout});</li>
+ *   <li>{@value #IDLE}: signals {@code -http-idle-timeout} without a byte from the client; the handler closes
+ *       the connection unless a response is still going out (watching reads only spares a listener on every
+ *       write);</li>
  *   <li>{@value #COUNTER}: counts responses by status;</li>
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
@@ -36,6 +47,10 @@ import org.dftp.netty.tls.ServerTls;
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
+    public static final String PER_ADDRESS = "per-address-limit";
+    public static final String FIRST_BYTE = "header-first-byte";
+    public static final String HEADER_TIMEOUT = "header-timeout";
+    public static final String STALLED = "stalled-reader-timeout";
     public static final String TLS = "tls";
     public static final String ALPN = "alpn";
     public static final String IDLE_CLOSE = "idle-close";
@@ -51,6 +66,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final int MAX_INITIAL_LINE = 8192;
     /** Largest header block. */
     public static final int MAX_HEADER_SIZE = 16 * 1024;
+    /** The default of {@code -http-idle-timeout}, as nginx's keepalive_timeout. */
     public static final int IDLE_SECONDS = 75;
     /**
      * Largest piece of a request body the codec hands on: one per socket read (up to 64 KiB) instead of
@@ -61,6 +77,8 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private final DfsHttpContext context;
     private final ResponseCounter counter;
     private final ServerTls tls;
+    private final NodeConfig.Limits limits;
+    private final PerAddressLimit perAddress;
 
     public PublicHttpInitializer(DfsHttpContext context) {
         this(context, null);
@@ -68,14 +86,23 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
 
     /** @param tls the certificate to speak HTTPS with, or null for plain HTTP */
     public PublicHttpInitializer(DfsHttpContext context, ServerTls tls) {
+        this(context, tls, NodeConfig.Limits.DEFAULTS);
+    }
+
+    /** The same with these timeouts and per-address limit. */
+    public PublicHttpInitializer(DfsHttpContext context, ServerTls tls, NodeConfig.Limits limits) {
         this.context = context;
         this.counter = new ResponseCounter(context.metrics());
         this.tls = tls;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.perAddress = new PerAddressLimit(limits.maxConnectionsPerAddress(), tls == null,
+                context.metrics().connectionsRefusedPerAddress);
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
+        p.addLast(PER_ADDRESS, perAddress);
         if (tls != null) {
             p.addLast(TLS, tls.handler(ch.alloc()));
             p.addLast(ALPN, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
@@ -98,7 +125,8 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
      * ({@code Http2StreamFrameToHttpObjectCodec}), so every request is served by the same code.
      */
     private void http2(ChannelPipeline p) {
-        p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+        p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
+        p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         p.addLast(CODEC, Http2FrameCodecBuilder.forServer()
                 .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings()
                         .maxHeaderListSize(MAX_HEADER_SIZE)
@@ -119,7 +147,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     }
 
     /**
-     * The end of an HTTP/2 connection's own pipeline: closes it when it sent nothing for {@link #IDLE_SECONDS}
+     * The end of an HTTP/2 connection's own pipeline: closes it when it sent nothing for {@code -http-idle-timeout}
      * (a download's peer keeps sending window updates) or when it failed (a reset is no news).
      */
     @io.netty.channel.ChannelHandler.Sharable
@@ -144,12 +172,16 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     }
 
     private void http1(ChannelPipeline p) {
+        HeaderTimeout headers = new HeaderTimeout(limits.headerTimeout(), context.metrics().headerTimeouts);
+        p.addLast(FIRST_BYTE, headers.firstByte());
         p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_BODY_PIECE)));
+        p.addLast(HEADER_TIMEOUT, headers);
         p.addLast(CHECK, new RequestCheck());
-        p.addLast(IDLE, new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS));
+        p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
+        p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         p.addLast(COUNTER, counter);
         p.addLast(CHUNKED, new ChunkedWriteHandler());
         p.addLast(HANDLER, new DfsHttpHandler(context));

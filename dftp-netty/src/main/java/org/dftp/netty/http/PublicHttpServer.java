@@ -50,6 +50,13 @@ public final class PublicHttpServer implements AutoCloseable {
         return start(listen, boss, workers, new PublicHttpInitializer(context, tls));
     }
 
+    /** Either, with these timeouts and per-address limit; {@code tls} null for plain HTTP. */
+    public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
+                                         DfsHttpContext context, org.dftp.netty.tls.ServerTls tls,
+                                         org.dftp.netty.NodeConfig.Limits limits) throws InterruptedException {
+        return start(listen, boss, workers, new PublicHttpInitializer(context, tls, limits));
+    }
+
     /** A listener whose connections {@code init} sets up (the HTTPS redirect uses it too). */
     public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
                                          io.netty.channel.ChannelHandler init) throws InterruptedException {

@@ -27,6 +27,7 @@ import org.dftp.core.wire.GoCaptures;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.core.wire.Wire;
 import org.dftp.netty.HostPort;
+import org.dftp.netty.NodeConfig;
 import org.dftp.netty.proxy.PeerAddresses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,6 +285,22 @@ class ManagementServerTest {
         assertText(200, "ok", a.post("/update/", "application/json", String.format(body, "friend")));
         TestNode.await("friend's good file is in", () -> "friend".equals(a.ownerOf("ok.txt")));
         assertEquals(1, a.store.snapshot().tree().size());
+    }
+
+    @Test
+    void anUpdateWithMoreFilesThanMaxUpdateEntriesIsRefusedWhole() throws Exception {
+        NodeConfig.Limits two = new NodeConfig.Limits(Duration.ofSeconds(60), Duration.ofSeconds(75),
+                Duration.ofSeconds(60), 256, Duration.ofSeconds(30), 16, 2);
+        try (TestNode small = TestNode.start("small-updates", 7040, two)) {
+            small.form("/cluster/", "name=friend&public-addr=:1&mgmt-addr=:2");
+            String files = "{\"FullName\":\"a\",\"SizeInBytes\":1},{\"FullName\":\"b\",\"SizeInBytes\":1}";
+            String body = "{\"Files\":[%s],\"UpdateTime\":1,\"Full\":true,\"SenderNodeName\":\"friend\"}";
+            assertText(400, "Error decoding json: more than 2 files in one update", small.post("/update/",
+                    "application/json", String.format(body, files + ",{\"FullName\":\"c\",\"SizeInBytes\":1}")));
+            assertEquals(200, small.post("/update/", "application/json", String.format(body, files)).statusCode());
+            TestNode.await("two files are taken", () -> "friend".equals(small.ownerOf("b")));
+            assertEquals(null, small.ownerOf("c"), "nothing of the refused update was applied");
+        }
     }
 
     @Test

@@ -56,12 +56,23 @@ final class TestNode implements AutoCloseable {
 
     private static TestNode start(String name, int publicPort, Duration pingInterval, int pingFailures,
                                   NodeConfig.Peers limits) throws IOException {
+        return start(name, publicPort, pingInterval, pingFailures, limits, NodeConfig.Limits.DEFAULTS);
+    }
+
+    /** A node with these bounded-resources limits. */
+    static TestNode start(String name, int publicPort, NodeConfig.Limits bounds) throws IOException {
+        return start(name, publicPort, Duration.ofSeconds(10), 3, NodeConfig.Peers.DEFAULTS, bounds);
+    }
+
+    private static TestNode start(String name, int publicPort, Duration pingInterval, int pingFailures,
+                                  NodeConfig.Peers limits, NodeConfig.Limits bounds) throws IOException {
         DfsStore store = new DfsStore(ClusterState.initial("dftp", NodeInfo.of(name, "", "")));
         NodeConfig cfg = NodeConfig.defaults(name, Path.of("/nonexistent"))
                 .withListen(HostPort.parse("127.0.0.1:0"), HostPort.parse("127.0.0.1:0"), null)
                 .withMulticast(null)
                 .withLiveness(pingInterval, pingFailures)
-                .withPeers(limits);
+                .withPeers(limits)
+                .withLimits(bounds);
         NodeMetrics metrics = new NodeMetrics();
         ClusterServices cluster = ClusterServices.start(cfg, store, metrics, publicPort);
         return new TestNode(name, store, metrics, cluster);

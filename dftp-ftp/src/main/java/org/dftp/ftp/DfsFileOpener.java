@@ -3,11 +3,10 @@ package org.dftp.ftp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.dftp.core.DfsPath;
 import org.dftp.core.local.LocalRoot;
+import org.dftp.core.local.RegularFiles;
 import org.dftp.core.tree.DfsNode;
 
 /**
@@ -44,9 +43,8 @@ final class DfsFileOpener {
     }
 
     private InputStream openLocal(DfsPath path, long offset) throws IOException {
-        // LocalRoot checked the path; NOFOLLOW refuses a symlink swapped in since, as HTTP does.
-        FileChannel channel = FileChannel.open(localRoot.file(path).path(), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS);
+        // LocalRoot checked the path; RegularFiles refuses a symlink or FIFO swapped in since, as HTTP does.
+        FileChannel channel = RegularFiles.openRead(localRoot.file(path).path());
         try {
             channel.position(offset); // past the end simply reads nothing, as a resumed complete download should
         } catch (IOException | RuntimeException e) {

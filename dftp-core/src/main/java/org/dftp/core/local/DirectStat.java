@@ -110,6 +110,32 @@ final class DirectStat {
         }
     }
 
+    /**
+     * {@code openat(AT_FDCWD, path, flags)} through the JDK's dispatcher; only when {@link #AVAILABLE}.
+     *
+     * @throws IOException with errno's text ("No such file or directory", "Too many levels of symbolic links")
+     */
+    static int openAbsolute(Path path, int flags) throws IOException {
+        try {
+            return (int) Native.OPENAT.invokeExact(AT_FDCWD, path.toString().getBytes(NAMES), flags, 0);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Closes a descriptor {@link #openAbsolute} gave. */
+    static void closeFd(int fd) {
+        try {
+            Native.CLOSE.invokeExact(fd);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            log.debug("closing descriptor {} failed: {}", fd, e.toString());
+        }
+    }
+
     private final int dirFd;
     private final Object attributes;
 

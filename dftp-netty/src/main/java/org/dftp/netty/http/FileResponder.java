@@ -22,8 +22,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import org.dftp.core.local.LocalFile;
 import org.dftp.netty.NodeMetrics;
 
@@ -126,7 +124,7 @@ final class FileResponder {
 
     private static ByteBuf read(ChannelHandlerContext ctx, LocalFile file, long start, int len) throws IOException {
         ByteBuf buf = ctx.alloc().ioBuffer(len);
-        try (FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file.path())) {
             long pos = start;
             while (buf.writerIndex() < len) {
                 int n = buf.writeBytes(ch, pos, len - buf.writerIndex());
@@ -167,7 +165,7 @@ final class FileResponder {
             return last;
         }
         // NOFOLLOW refuses a symlink swapped in since LocalRoot's check. The chunked input closes it.
-        FileChannel ch = FileChannel.open(file.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file.path());
         ctx.write(res);
         return ctx.writeAndFlush(new HttpChunkedInput(new GuardedChunkedFile(ch, range.start(), range.length(), CHUNK)));
     }

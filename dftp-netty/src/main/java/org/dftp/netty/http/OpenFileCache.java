@@ -2,9 +2,7 @@ package org.dftp.netty.http;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,9 +55,8 @@ final class OpenFileCache {
         if (e != null) {
             remove(file.path(), e);
         }
-        // NOFOLLOW refuses a symlink swapped in since LocalRoot's check.
-        SharedFile opened = new SharedFile(FileChannel.open(file.path(), StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS));
+        // RegularFiles refuses a symlink or FIFO swapped in since LocalRoot's check, and never blocks.
+        SharedFile opened = new SharedFile(org.dftp.core.local.RegularFiles.openRead(file.path()));
         if (file.fileKey() == null) {
             return opened; // nothing to tell versions apart by: never cached
         }

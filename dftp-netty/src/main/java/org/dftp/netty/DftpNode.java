@@ -209,7 +209,7 @@ public final class DftpNode implements AutoCloseable {
             try {
                 ftp.start();
             } catch (IOException e) {
-                throw cannotListen("-ftp-listen", config.ftpListen(), e);
+                throw StartFailures.cannotListen("-ftp-listen", config.ftpListen(), e);
             }
             started.add(ftp);
         }
@@ -228,12 +228,8 @@ public final class DftpNode implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             // Netty's sync() rethrows the BindException undeclared.
-            throw cannotListen(flag, address, e);
+            throw StartFailures.cannotListen(flag, address, e);
         }
-    }
-
-    private static IOException cannotListen(String flag, HostPort address, Exception e) {
-        return new IOException("cannot listen on " + address + " (" + flag + "): " + ClusterServices.rootMessage(e), e);
     }
 
     /**

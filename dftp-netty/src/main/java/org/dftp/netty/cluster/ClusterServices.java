@@ -11,6 +11,7 @@ import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.cluster.Event;
 import org.dftp.core.tree.Change;
 import org.dftp.netty.HostPort;
+import org.dftp.netty.StartFailures;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.NodeMetrics;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public final class ClusterServices implements AutoCloseable {
             try {
                 server = api.bind(cfg.mgmtListen(), loops, tls);
             } catch (RuntimeException e) {
-                throw new IOException("cannot listen on " + cfg.mgmtListen() + " (-http-mgmt-listen): " + rootMessage(e), e);
+                throw StartFailures.cannotListen("-http-mgmt-listen", cfg.mgmtListen(), e);
             }
             int port = ((InetSocketAddress) server.address()).getPort();
             HostPort mgmtAddr = advertised(cfg.mgmtListen().host(), port);
@@ -159,15 +160,6 @@ public final class ClusterServices implements AutoCloseable {
     /** An address to advertise: an unspecified bind host becomes empty, "where you see me". */
     private static HostPort advertised(String bindHost, int port) {
         return new HostPort(MgmtInput.isUnspecified(bindHost) ? "" : bindHost, port);
-    }
-
-    /** The innermost cause's message, without the native layer's prefix: "Address already in use". */
-    public static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        return m.replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
     }
 
     /** The port the management API is bound to. */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.dftp.netty.StartFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,7 @@ public final class ServerTls {
             http1 = context(cert, key, ApplicationProtocolNames.HTTP_1_1);
         } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
             throw new IOException("cannot load the TLS certificate " + cert + " with its key " + key + ": "
-                    + rootMessage(e), e);
+                    + StartFailures.rootMessage(e), e);
         }
         if (!engineLogged) {
             engineLogged = true;
@@ -116,14 +117,6 @@ public final class ServerTls {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         protocols))
                 .build();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** A handler for a new connection, from the current context (renewed first if the files changed). */
@@ -171,7 +164,7 @@ public final class ServerTls {
             return ((JdkSslContext) ctx).context();
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot load the TLS certificate " + cert + " with its key " + key
-                    + " for FTP (the JDK's engine): " + rootMessage(e), e);
+                    + " for FTP (the JDK's engine): " + StartFailures.rootMessage(e), e);
         }
     }
 

@@ -44,7 +44,7 @@ final class DfsFileOpener {
 
     private InputStream openLocal(DfsPath path, long offset) throws IOException {
         // LocalRoot checked the path; RegularFiles refuses a symlink or FIFO swapped in since, as HTTP does.
-        FileChannel channel = RegularFiles.openRead(localRoot.file(path).path());
+        FileChannel channel = RegularFiles.openRead(localRoot.file(path));
         try {
             channel.position(offset); // past the end simply reads nothing, as a resumed complete download should
         } catch (IOException | RuntimeException e) {

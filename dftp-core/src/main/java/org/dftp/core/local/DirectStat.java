@@ -125,7 +125,22 @@ final class DirectStat {
         }
     }
 
-    /** Closes a descriptor {@link #openAbsolute} gave. */
+    /**
+     * {@code openat(dirFd, name, flags)}: one name inside an open directory; only when {@link #AVAILABLE}.
+     *
+     * @throws IOException with errno's text
+     */
+    static int openAt(int dirFd, String name, int flags) throws IOException {
+        try {
+            return (int) Native.OPENAT.invokeExact(dirFd, name.getBytes(NAMES), flags, 0);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Closes a descriptor {@link #openAbsolute} or {@link #openAt} gave. */
     static void closeFd(int fd) {
         try {
             Native.CLOSE.invokeExact(fd);

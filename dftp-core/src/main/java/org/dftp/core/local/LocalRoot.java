@@ -117,7 +117,7 @@ public final class LocalRoot {
             }
             if (i == rel.depth() - 1) {
                 if (a.isRegularFile()) {
-                    return LocalFile.of(p, a);
+                    return LocalFile.of(root, p, a);
                 }
                 throw new NoSuchFileException(path.toString(), null, "not a regular file");
             }
@@ -137,7 +137,7 @@ public final class LocalRoot {
         if (!a.isRegularFile()) {
             throw new NoSuchFileException(path.toString(), null, "not a regular file");
         }
-        return LocalFile.of(real, a);
+        return LocalFile.of(root, real, a);
     }
 
     /** Whether a local name is an upload's temporary file (see {@link #TEMP_PREFIX}). */

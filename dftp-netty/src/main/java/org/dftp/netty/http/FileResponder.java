@@ -124,7 +124,7 @@ final class FileResponder {
 
     private static ByteBuf read(ChannelHandlerContext ctx, LocalFile file, long start, int len) throws IOException {
         ByteBuf buf = ctx.alloc().ioBuffer(len);
-        try (FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file.path())) {
+        try (FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file)) {
             long pos = start;
             while (buf.writerIndex() < len) {
                 int n = buf.writeBytes(ch, pos, len - buf.writerIndex());
@@ -165,7 +165,7 @@ final class FileResponder {
             return last;
         }
         // NOFOLLOW refuses a symlink swapped in since LocalRoot's check. The chunked input closes it.
-        FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file.path());
+        FileChannel ch = org.dftp.core.local.RegularFiles.openRead(file);
         ctx.write(res);
         return ctx.writeAndFlush(new HttpChunkedInput(new GuardedChunkedFile(ch, range.start(), range.length(), CHUNK)));
     }

@@ -56,7 +56,7 @@ final class OpenFileCache {
             remove(file.path(), e);
         }
         // RegularFiles refuses a symlink or FIFO swapped in since LocalRoot's check, and never blocks.
-        SharedFile opened = new SharedFile(org.dftp.core.local.RegularFiles.openRead(file.path()));
+        SharedFile opened = new SharedFile(org.dftp.core.local.RegularFiles.openRead(file));
         if (file.fileKey() == null) {
             return opened; // nothing to tell versions apart by: never cached
         }

@@ -4,7 +4,8 @@ package org.dftp.netty.http;
  * The part of a file a request asks for, from its {@code Range} header: the whole file, one satisfiable
  * range, or nothing satisfiable. Only single byte ranges are honoured; several ranges, or a header that
  * is not understood, mean the whole file (RFC 9110 lets a server ignore Range), so no response is ever
- * larger than the file.
+ * larger than the file. A well-formed range that ends before it starts ({@code bytes=5-1}) is invalid and
+ * unsatisfiable: 416, as nginx answers.
  *
  * @param start first byte
  * @param length bytes from {@code start}
@@ -51,7 +52,8 @@ public record ByteRange(long start, long length, boolean partial, boolean satisf
             long start = parseDigits(first);
             long end = last.isEmpty() ? size - 1 : Math.min(parseDigits(last), size - 1);
             if (!last.isEmpty() && parseDigits(last) < start) {
-                return whole(size); // invalid range: ignore the header
+                // RFC 9110 14.1.1 calls it invalid, so no range is satisfiable: 416, as nginx answers.
+                return new ByteRange(0, 0, true, false);
             }
             if (start >= size) {
                 return new ByteRange(0, 0, true, false);

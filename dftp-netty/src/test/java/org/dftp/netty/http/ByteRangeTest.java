@@ -20,7 +20,7 @@ class ByteRangeTest {
             "' bytes = 1-2 '           | 100  | 0     | 100    | false   | true        | bytes 0-99/100",
             "Bytes=1-2                 | 100  | 1     | 2      | true    | true        | bytes 1-2/100",
             "bytes=1-2,4-5             | 100  | 0     | 100    | false   | true        | bytes 0-99/100",
-            "bytes=3-1                 | 100  | 0     | 100    | false   | true        | bytes 0-99/100",
+            "bytes=3-1                 | 100  | 0     | 0      | true    | false       | bytes */100",
             "bytes=+1-2                | 100  | 0     | 100    | false   | true        | bytes 0-99/100",
             "bytes=1-2x                | 100  | 0     | 100    | false   | true        | bytes 0-99/100",
             "bytes=1                   | 100  | 0     | 100    | false   | true        | bytes 0-99/100",

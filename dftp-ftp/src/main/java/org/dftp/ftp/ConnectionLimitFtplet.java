@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.DefaultFtplet;
 import org.apache.ftpserver.ftplet.FtpException;
@@ -24,6 +25,8 @@ final class ConnectionLimitFtplet extends DefaultFtplet {
     private final int maxPerAddress;
     private final AtomicInteger connected = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final LongAdder refusedPerAddress = new LongAdder();
+    private final LongAdder refusedMax = new LongAdder();
 
     ConnectionLimitFtplet(int max) {
         this(max, max);
@@ -40,16 +43,28 @@ final class ConnectionLimitFtplet extends DefaultFtplet {
         InetAddress a = address(session);
         int fromThere = a == null ? 0 : perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
         if (fromThere > maxPerAddress) {
+            refusedPerAddress.increment();
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Too many connections from your address (at most " + maxPerAddress + "), try again later."));
             return FtpletResult.DISCONNECT;
         }
         if (total > max) {
+            refusedMax.increment();
             session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                     "Too many connections (at most " + max + "), try again later."));
             return FtpletResult.DISCONNECT;
         }
         return FtpletResult.DEFAULT;
+    }
+
+    /** Connections answered {@code 421} for their address's limit. */
+    long refusedPerAddress() {
+        return refusedPerAddress.sum();
+    }
+
+    /** Connections answered {@code 421} for the port's limit. */
+    long refusedMax() {
+        return refusedMax.sum();
     }
 
     @Override

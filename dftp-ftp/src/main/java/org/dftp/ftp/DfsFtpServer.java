@@ -14,7 +14,9 @@ import org.apache.ftpserver.FtpServerConfigurationException;
 import org.apache.ftpserver.FtpServerFactory;
 import org.apache.ftpserver.command.CommandFactoryFactory;
 import org.apache.ftpserver.ftplet.FtpException;
+import org.apache.ftpserver.ftplet.FtpStatistics;
 import org.apache.ftpserver.ftplet.Ftplet;
+import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.impl.FtpIoSession;
 import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.ftpserver.listener.Listener;
@@ -211,6 +213,19 @@ public final class DfsFtpServer implements AutoCloseable {
     /** The options this server was built with. */
     public FtpOptions options() {
         return options;
+    }
+
+    /**
+     * What this port has done so far: MINA's own statistics (sessions, logins, transfers and their bytes;
+     * {@link UploadCommand} reports its uploads there as MINA's {@code RETR} does its downloads) and the
+     * refusals of dftp's limits. Any thread; each figure is read once, not all at one instant.
+     */
+    public FtpMetrics metrics() {
+        FtpStatistics s = ((DefaultFtpServer) server).getServerContext().getFtpStatistics();
+        return new FtpMetrics(connections.connected(), s.getTotalConnectionNumber(), s.getTotalLoginNumber(),
+                s.getTotalFailedLoginNumber(), connections.refusedMax(), connections.refusedPerAddress(),
+                loginTimeout.timedOut(), s.getTotalDownloadNumber(), s.getTotalDownloadSize(),
+                s.getTotalUploadNumber(), s.getTotalUploadSize());
     }
 
     /** Control connections open now, those being refused with {@code 421} included. */

@@ -4,6 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.ftpserver.ftplet.DefaultFtpReply;
 import org.apache.ftpserver.ftplet.FtpReply;
 import org.apache.ftpserver.impl.FtpIoSession;
@@ -26,6 +27,7 @@ final class LoginTimeout implements AutoCloseable {
     private static final String TIMER = FtpIoSession.ATTRIBUTE_PREFIX + "dftp.login-timer";
 
     private final long timeoutMillis;
+    private final LongAdder timedOut = new LongAdder();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dftp-ftp-login-timeout");
         t.setDaemon(true);
@@ -51,10 +53,16 @@ final class LoginTimeout implements AutoCloseable {
         if (new FtpIoSession(session, null).isLoggedIn()) {
             return;
         }
+        timedOut.increment();
         log.debug("FTP: {} did not log in within {} ms, closed", session.getRemoteAddress(), timeoutMillis);
         session.write(new DefaultFtpReply(FtpReply.REPLY_421_SERVICE_NOT_AVAILABLE_CLOSING_CONTROL_CONNECTION,
                 "Login timeout: not logged in within " + Math.max(1, timeoutMillis / 1000) + " s, closing."));
         session.closeOnFlush();
+    }
+
+    /** Sessions closed so far for not logging in in time. */
+    long timedOut() {
+        return timedOut.sum();
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.ftpserver.ftplet.FtpRequest;
 import org.apache.ftpserver.impl.FtpIoSession;
 import org.apache.ftpserver.impl.FtpServerContext;
 import org.apache.ftpserver.impl.IODataConnectionFactory;
+import org.apache.ftpserver.impl.ServerFtpStatistics;
 import org.dftp.core.DfsPath;
 import org.dftp.core.auth.User;
 import org.slf4j.Logger;
@@ -118,6 +119,8 @@ final class UploadCommand extends AbstractCommand {
                 return;
             }
             log.info("FTP: {} uploaded {} ({} bytes)", user.name(), path, received);
+            // Counted where MINA's RETR counts downloads; the file goes to observers only, and none is set.
+            ((ServerFtpStatistics) context.getFtpStatistics()).setUpload(session, null, received);
             session.write(new DefaultFtpReply(FtpReply.REPLY_226_CLOSING_DATA_CONNECTION, "Transfer complete: "
                     + WriteReplies.printable(path.toString()) + ", " + received + " bytes."));
         } finally {

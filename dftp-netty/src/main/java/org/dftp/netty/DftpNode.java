@@ -212,6 +212,7 @@ public final class DftpNode implements AutoCloseable {
                 throw StartFailures.cannotListen("-ftp-listen", config.ftpListen(), e);
             }
             started.add(ftp);
+            metrics.ftpFrom(ftp::metrics);
         }
     }
 

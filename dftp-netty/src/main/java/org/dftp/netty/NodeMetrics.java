@@ -27,6 +27,19 @@ public final class NodeMetrics {
     /** Directories of the local tree that could not be watched (the inotify limit); read at each scrape. */
     private volatile java.util.function.IntSupplier unwatchedDirectories = () -> 0;
 
+    /** The FTP port's figures, read at each scrape; null while there is no FTP port. */
+    private volatile java.util.function.Supplier<org.dftp.ftp.FtpMetrics> ftp = () -> null;
+
+    /** Where {@link #ftp()} comes from: the node's FTP server, once it listens. */
+    public void ftpFrom(java.util.function.Supplier<org.dftp.ftp.FtpMetrics> source) {
+        ftp = source;
+    }
+
+    /** The FTP port's figures now, or null when the node serves no FTP. */
+    public org.dftp.ftp.FtpMetrics ftp() {
+        return ftp.get();
+    }
+
     /** Where {@link #unwatchedDirectories()} comes from: the node's disk watcher. */
     public void unwatchedDirectoriesFrom(java.util.function.IntSupplier source) {
         unwatchedDirectories = source;

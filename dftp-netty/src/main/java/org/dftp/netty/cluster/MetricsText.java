@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.wire.NodeInfo;
+import org.dftp.ftp.FtpMetrics;
 import org.dftp.netty.NodeMetrics;
 
 /**
@@ -35,7 +36,7 @@ final class MetricsText {
                 "Local directories past the inotify watch limit, rescanned periodically instead of watched.");
         t.sample("dftp_unwatched_directories", "", m.unwatchedDirectories());
 
-        t.help("dftp_bytes_served_total", "counter", "Bytes of file content served, by where they came from.");
+        t.help("dftp_bytes_served_total", "counter", "Bytes of file content served over HTTP, by where they came from.");
         t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
         t.sample("dftp_bytes_served_total", label("source", "proxied"), m.bytesServedProxied.sum());
 
@@ -43,6 +44,11 @@ final class MetricsText {
         m.responsesByStatus().forEach((code, n) -> t.sample("dftp_http_responses_total", label("code", code.toString()), n));
         t.help("dftp_mgmt_responses_total", "counter", "Management API responses by status code.");
         mgmtResponses.forEach((code, n) -> t.sample("dftp_mgmt_responses_total", label("code", code.toString()), n));
+
+        FtpMetrics ftp = m.ftp();
+        if (ftp != null) {
+            t.ftp(ftp);
+        }
 
         t.help("dftp_updates_received_total", "counter", "Updates received from peers.");
         t.sample("dftp_updates_received_total", "", m.updatesReceived.sum());
@@ -80,6 +86,31 @@ final class MetricsText {
             }
         }
         return t.out.toString();
+    }
+
+    /** The FTP port's families; absent when the node serves no FTP. */
+    private void ftp(FtpMetrics f) {
+        help("dftp_ftp_sessions", "gauge", "FTP control connections open now.");
+        sample("dftp_ftp_sessions", "", f.sessionsOpen());
+        help("dftp_ftp_sessions_total", "counter", "FTP control connections accepted, those refused at connect included.");
+        sample("dftp_ftp_sessions_total", "", f.sessions());
+        help("dftp_ftp_logins_total", "counter", "FTP logins by result.");
+        sample("dftp_ftp_logins_total", label("result", "ok"), f.logins());
+        sample("dftp_ftp_logins_total", label("result", "failed"), f.failedLogins());
+        help("dftp_ftp_refused_total", "counter", "FTP sessions refused or closed with 421, by the limit that did it.");
+        sample("dftp_ftp_refused_total", label("reason", "max-connections"), f.refusedMaxConnections());
+        sample("dftp_ftp_refused_total", label("reason", "per-address"), f.refusedPerAddress());
+        sample("dftp_ftp_refused_total", label("reason", "login-timeout"), f.loginTimeouts());
+        byDirection("dftp_ftp_transfers_total", "Completed FTP transfers of file content, by direction.",
+                f.downloads(), f.uploads());
+        byDirection("dftp_ftp_bytes_total", "Bytes of file content in completed FTP transfers, by direction.",
+                f.bytesDownloaded(), f.bytesUploaded());
+    }
+
+    private void byDirection(String name, String text, long download, long upload) {
+        help(name, "counter", text);
+        sample(name, label("direction", "download"), download);
+        sample(name, label("direction", "upload"), upload);
     }
 
     private void help(String name, String type, String text) {

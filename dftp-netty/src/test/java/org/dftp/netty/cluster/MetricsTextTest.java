@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.wire.NodeInfo;
+import org.dftp.ftp.FtpMetrics;
 import org.dftp.netty.NodeMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ class MetricsTextTest {
         m.countResponse(200);
         m.countResponse(404);
         m.unwatchedDirectoriesFrom(() -> 7);
+        m.ftpFrom(() -> new FtpMetrics(2, 11, 8, 3, 1, 2, 4, 5, 5000, 6, 6000));
         return MetricsText.render(s, m, Map.of("b", 1L, "c", 2L), new TreeMap<>(Map.of(200, 4L)), NOW);
     }
 
@@ -60,6 +62,21 @@ class MetricsTextTest {
         assertTrue(text.contains("dftp_peer_update_age_seconds{peer=\"b\"} 9\n"), text);
         assertTrue(text.contains("dftp_peer_last_alive_age_seconds{peer=\"c\"} 1\n"), text);
         assertTrue(text.contains("\ndftp_unwatched_directories 7\n"), text);
+    }
+
+    @Test
+    void theFtpPortsFiguresAreScrapedWhenItServes() {
+        String text = scrape();
+        for (String line : new String[] {"dftp_ftp_sessions 2", "dftp_ftp_sessions_total 11",
+                "dftp_ftp_logins_total{result=\"failed\"} 3", "dftp_ftp_refused_total{reason=\"per-address\"} 2",
+                "dftp_ftp_refused_total{reason=\"login-timeout\"} 4", "dftp_ftp_transfers_total{direction=\"upload\"} 6",
+                "dftp_ftp_bytes_total{direction=\"download\"} 5000"}) {
+            assertTrue(text.contains("\n" + line + "\n"), line + " in\n" + text);
+        }
+        NodeMetrics noFtp = new NodeMetrics();
+        String without = MetricsText.render(ClusterState.initial("dftp", NodeInfo.of("self", ":7040", ":7041")),
+                noFtp, Map.of(), new TreeMap<>(), NOW);
+        assertFalse(without.contains("dftp_ftp_"), "no FTP port, no FTP families");
     }
 
     @Test

@@ -2,12 +2,6 @@ package org.dftp.ftp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.dftp.core.BadPathException;
@@ -159,11 +153,7 @@ final class DfsWrites {
             remote(owner, path).delete(owner, path, user.name());
             return;
         }
-        BasicFileAttributes a = lstat(path);
-        if (a != null && a.isDirectory()) {
-            throw new WriteException(Kind.WRONG_TYPE, "`" + path + "` is a directory (RMD removes directories)");
-        }
-        local().delete(path);
+        local().deleteFile(path); // unlink(2): a directory that took the name meanwhile is refused, not emptied
     }
 
     /** {@code RMD}: an empty directory, as {@code rmdir(2)} removes one. */
@@ -181,18 +171,9 @@ final class DfsWrites {
             remote(owner, path).delete(owner, path, user.name());
             return;
         }
-        // The disk may hold more than the tree shows: an upload in progress, a name the DFS skips.
-        Path dir = place(path);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                throw notEmpty(path);
-            }
-        } catch (NoSuchFileException e) {
-            throw new WriteException(Kind.NOT_FOUND, "`" + path + "` not found", e);
-        } catch (java.nio.file.NotDirectoryException e) {
-            throw new WriteException(Kind.WRONG_TYPE, "`" + path + "` is not a directory", e);
-        }
-        local().delete(path);
+        // rmdir(2): the disk may hold more than the tree shows (an upload in progress, a name the DFS skips),
+        // and a directory that holds anything is refused.
+        local().removeDirectory(path);
     }
 
     private static WriteException notEmpty(DfsPath path) {
@@ -283,31 +264,13 @@ final class DfsWrites {
         return remote;
     }
 
-    private Path place(DfsPath path) throws IOException {
-        try {
-            return local().root().place(path);
-        } catch (NoSuchFileException e) {
-            throw new WriteException(Kind.CONFLICT, "the parent of `" + path + "` does not exist", e);
-        }
-    }
-
-    private BasicFileAttributes lstat(DfsPath path) throws IOException {
-        try {
-            return Files.readAttributes(place(path), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
     /** The size of this node's file at {@code path} as the disk has it now: what {@code APPE} keeps. */
     private long localSize(DfsPath path) throws IOException {
-        BasicFileAttributes a;
         try {
-            a = lstat(path);
+            return local().size(path);
         } catch (WriteException e) {
             return 0; // LocalWrites says what is wrong with the parent
         }
-        return a != null && a.isRegularFile() ? a.size() : 0;
     }
 
     /** An upload to this node's disk. */

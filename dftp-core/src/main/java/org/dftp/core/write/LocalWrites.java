@@ -2,31 +2,39 @@ package org.dftp.core.write;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.dftp.core.DfsPath;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.local.LocalSync;
+import org.dftp.core.local.PinnedDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every write this node carries out on its own disk: uploads, directories, deletions, moves and copies,
- * for HTTP, WebDAV and FTP alike. Paths are DFS paths; {@link LocalRoot#place} maps them, so nothing here
- * reaches outside the dfsroot. After each change the store and every peer hear of it before the method
+ * for HTTP, WebDAV and FTP alike. Paths are DFS paths; {@link LocalRoot#place} maps and checks them, and
+ * every operation then works in the parent directory held open by a walk from the root that follows no
+ * symlink ({@link Place}, {@link PinnedDirectory}), so nothing here reaches outside the dfsroot, whatever is
+ * swapped in on the way meanwhile. After each change the store and every peer hear of it before the method
  * returns ({@link LocalSync#settle}), so a client that has its answer finds the change on every node.
  *
  * <p>Thread-safe; every method blocks on the disk, so front ends call it off their event loops.
@@ -35,6 +43,8 @@ public final class LocalWrites {
     private static final Logger log = LoggerFactory.getLogger(LocalWrites.class);
     private static final java.nio.file.attribute.FileAttribute<?> FILE_MODE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+    /** Names no one can guess ahead, so that no one can plant something at a temporary file's name first. */
+    private static final SecureRandom TEMP_NAMES = new SecureRandom();
 
     private final LocalRoot root;
     private final Consumer<Collection<Path>> settle;
@@ -66,11 +76,12 @@ public final class LocalWrites {
      * @param limit the most bytes the new file may have
      */
     public Upload upload(DfsPath path, long keep, long limit) throws WriteException {
-        Path target = place(path);
-        boolean existed;
+        Place target = place(path);
+        String temp = null;
+        FileChannel ch = null;
         try {
-            BasicFileAttributes a = lstat(target);
-            existed = a != null;
+            BasicFileAttributes a = target.lstat();
+            boolean existed = a != null;
             if (a != null && a.isDirectory()) {
                 throw new WriteException(WriteException.Kind.WRONG_TYPE, "`" + path + "` is a directory");
             }
@@ -78,16 +89,20 @@ public final class LocalWrites {
                 throw new WriteException(WriteException.Kind.CONFLICT,
                         "`" + path + "` has fewer than " + keep + " bytes to continue from");
             }
-        } catch (IOException e) {
-            throw WriteException.of(e, path);
-        }
-        Path temp = null;
-        FileChannel ch = null;
-        try {
-            temp = Files.createTempFile(target.getParent(), LocalRoot.TEMP_PREFIX, "", FILE_MODE);
-            ch = FileChannel.open(temp, StandardOpenOption.WRITE);
+            for (int tries = 0; ch == null; tries++) {
+                temp = LocalRoot.TEMP_PREFIX + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36);
+                try {
+                    // O_CREAT | O_EXCL: a name someone raced in (a symlink, a FIFO) is never opened.
+                    ch = FileChannel.open(target.dir().resolve(temp), EnumSet.of(StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE), FILE_MODE);
+                } catch (FileAlreadyExistsException e) {
+                    if (tries > 100) {
+                        throw e;
+                    }
+                }
+            }
             if (keep > 0) {
-                try (FileChannel old = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                try (FileChannel old = target.dir().openRead(target.name(), a.fileKey())) {
                     long copied = 0;
                     while (copied < keep) {
                         long n = old.transferTo(copied, keep - copied, ch);
@@ -102,35 +117,87 @@ public final class LocalWrites {
             return new Upload(this, path, target, temp, ch, limit, existed);
         } catch (IOException e) {
             closeQuietly(ch);
-            deleteQuietly(temp);
+            if (ch != null) {
+                deleteQuietly(target.dir().resolve(temp));
+            }
+            target.close();
             throw WriteException.of(e, path);
         }
     }
 
     /** Creates the directory {@code path}; its parent must exist. */
     public void mkdir(DfsPath path) throws WriteException {
-        Path dir = place(path);
-        try {
-            Files.createDirectory(dir);
-        } catch (IOException e) {
-            throw WriteException.of(e, path);
+        try (Place dir = place(path)) {
+            try {
+                Files.createDirectory(dir.path());
+            } catch (IOException e) {
+                throw WriteException.of(e, path);
+            }
+            syncDirectory(dir.dir().dir());
+            settle(List.of(dir.real()));
         }
-        syncDirectory(dir.getParent());
-        settle(List.of(dir));
     }
 
     /** Deletes a file, or a directory with everything below it. Symlinks are removed, never followed. */
     public void delete(DfsPath path) throws WriteException {
-        Path p = existing(path);
-        try {
-            deleteTree(p);
+        try (Place p = existing(path)) {
+            try {
+                deleteTree(p.dir(), p.name());
+            } catch (IOException e) {
+                // Part of a tree may be gone: the store hears of what is.
+                settle(List.of(p.real()));
+                throw WriteException.of(e, path);
+            }
+            syncDirectory(p.dir().dir());
+            settle(List.of(p.real()));
+        }
+    }
+
+    /**
+     * Removes a file or a link, never a directory (FTP's {@code DELE}).
+     *
+     * @throws WriteException {@link WriteException.Kind#WRONG_TYPE} for a directory
+     */
+    public void deleteFile(DfsPath path) throws WriteException {
+        removeOne(path, false);
+    }
+
+    /**
+     * Removes an empty directory, as {@code rmdir(2)} does (FTP's {@code RMD}): one that holds anything, an
+     * upload in progress or a name the DFS skips included, is {@link WriteException.Kind#CONFLICT}.
+     */
+    public void removeDirectory(DfsPath path) throws WriteException {
+        removeOne(path, true);
+    }
+
+    private void removeOne(DfsPath path, boolean directory) throws WriteException {
+        try (Place p = existing(path)) {
+            try {
+                BasicFileAttributes a = p.lstat();
+                if (a != null && a.isDirectory() != directory) {
+                    throw new WriteException(WriteException.Kind.WRONG_TYPE, "`" + path + "` is "
+                            + (directory ? "not a directory (DELE removes files)" : "a directory (RMD removes directories)"));
+                }
+                // unlink(2) or rmdir(2) by what is there now: neither follows a link, neither empties a directory.
+                Files.delete(p.path());
+            } catch (DirectoryNotEmptyException e) {
+                throw new WriteException(WriteException.Kind.CONFLICT, "Directory not empty: `" + path + "`", e);
+            } catch (IOException e) {
+                throw WriteException.of(e, path);
+            }
+            syncDirectory(p.dir().dir());
+            settle(List.of(p.real()));
+        }
+    }
+
+    /** The size of this node's regular file at {@code path} as the disk has it now; 0 when there is none. */
+    public long size(DfsPath path) throws WriteException {
+        try (Place p = place(path)) {
+            BasicFileAttributes a = p.lstat();
+            return a != null && a.isRegularFile() ? a.size() : 0;
         } catch (IOException e) {
-            // Part of a tree may be gone: the store hears of what is.
-            settle(List.of(p));
             throw WriteException.of(e, path);
         }
-        syncDirectory(p.getParent());
-        settle(List.of(p));
     }
 
     /**
@@ -140,57 +207,86 @@ public final class LocalWrites {
      *                  otherwise it is {@link WriteException.Kind#EXISTS}
      */
     public WriteResult move(DfsPath from, DfsPath to, boolean overwrite) throws WriteException {
-        Path src = existing(from);
-        Path dst = target(from, to);
-        boolean existed = clearTarget(dst, to, overwrite);
-        try {
-            Files.move(src, dst, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            settle(List.of(dst));
-            throw WriteException.of(e, to);
+        try (Place src = existing(from); Place dst = target(from, to)) {
+            boolean existed = clearTarget(dst, to, overwrite);
+            try {
+                Files.move(src.path(), dst.path(), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                settle(List.of(dst.real()));
+                throw WriteException.of(e, to);
+            }
+            syncDirectory(src.dir().dir());
+            syncDirectory(dst.dir().dir());
+            settle(List.of(src.real(), dst.real()));
+            return existed ? WriteResult.REPLACED : WriteResult.CREATED;
         }
-        syncDirectory(src.getParent());
-        syncDirectory(dst.getParent());
-        settle(List.of(src, dst));
-        return existed ? WriteResult.REPLACED : WriteResult.CREATED;
     }
 
     /**
      * Copies {@code from} to {@code to}: a file through an {@link Upload} (so the copy appears whole), a
      * directory with everything below it when {@code recursive}, else as an empty directory (WebDAV's
-     * {@code Depth: 0}).
+     * {@code Depth: 0}). A symlink is copied as what it points to when that lies inside the dfsroot; below
+     * the top, one pointing out of it is left out, as the scanner leaves it out of the DFS.
      */
     public WriteResult copy(DfsPath from, DfsPath to, boolean overwrite, boolean recursive, long limit)
             throws WriteException {
-        Path src = existing(from);
-        Path dst = target(from, to);
-        boolean existed = clearTarget(dst, to, overwrite);
-        try {
-            copyTree(src, dst, to, recursive, limit);
-        } catch (IOException e) {
-            settle(List.of(dst));
-            throw WriteException.of(e, to);
+        try (Place src = existing(from); Place dst = target(from, to)) {
+            boolean existed = clearTarget(dst, to, overwrite);
+            try {
+                copyTree(src.dir(), src.name(), to, recursive, limit, true);
+            } catch (IOException e) {
+                settle(List.of(dst.real()));
+                throw WriteException.of(e, to);
+            }
+            settle(List.of(dst.real()));
+            return existed ? WriteResult.REPLACED : WriteResult.CREATED;
         }
-        settle(List.of(dst));
-        return existed ? WriteResult.REPLACED : WriteResult.CREATED;
     }
 
-    /** Sets a file's modification time (FTP's {@code MFMT}). */
+    /** Sets a file's modification time (FTP's {@code MFMT}); a link's own, never its target's. */
     public void setModified(DfsPath path, long epochMillis) throws WriteException {
-        Path p = existing(path);
-        try {
-            Files.setLastModifiedTime(p, FileTime.fromMillis(epochMillis));
-        } catch (IOException e) {
-            throw WriteException.of(e, path);
+        try (Place p = existing(path)) {
+            try {
+                Files.getFileAttributeView(p.path(), BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(FileTime.fromMillis(epochMillis), null, null);
+            } catch (IOException e) {
+                throw WriteException.of(e, path);
+            }
+            settle(List.of(p.real()));
         }
-        settle(List.of(p));
     }
 
-    private void copyTree(Path src, Path dst, DfsPath to, boolean recursive, long limit) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(src, BasicFileAttributes.class);
+    private void copyTree(PinnedDirectory parent, String name, DfsPath to, boolean recursive, long limit,
+                          boolean top) throws IOException {
+        BasicFileAttributes a = parent.lstat(name);
+        if (a == null) {
+            throw new NoSuchFileException(to.toString());
+        }
+        if (a.isSymbolicLink()) {
+            Path real = parent.real().resolve(name).toRealPath();
+            if (!root.contains(real) || real.equals(root.dir())) {
+                if (top) {
+                    throw new AccessDeniedException(to.toString(), null, "resolves outside the dfsroot");
+                }
+                return; // as the scanner: a link out of the dfsroot is not part of the DFS
+            }
+            // Walked to again from the root: a link swapped in on the way is not followed a second time.
+            try (PinnedDirectory realParent = PinnedDirectory.walk(root.dir(), real.getParent())) {
+                BasicFileAttributes target = realParent.lstat(real.getFileName().toString());
+                if (target != null && !target.isSymbolicLink()) {
+                    copyResolved(realParent, real.getFileName().toString(), target, to, recursive, limit);
+                }
+            }
+            return;
+        }
+        copyResolved(parent, name, a, to, recursive, limit);
+    }
+
+    private void copyResolved(PinnedDirectory parent, String name, BasicFileAttributes a, DfsPath to,
+                              boolean recursive, long limit) throws IOException {
         if (a.isRegularFile()) {
             try (Upload u = upload(to, 0, limit);
-                 FileChannel in = FileChannel.open(src, StandardOpenOption.READ)) {
+                 FileChannel in = parent.openRead(name, a.fileKey())) {
                 copyInto(in, a.size(), u);
                 u.commit();
             }
@@ -199,24 +295,19 @@ public final class LocalWrites {
         if (!a.isDirectory()) {
             return; // a FIFO, socket or device is no part of the DFS: not copied
         }
-        Files.createDirectory(dst);
+        try (Place dst = place(to)) {
+            Files.createDirectory(dst.path());
+        }
         if (!recursive) {
             return;
         }
-        try (var entries = Files.newDirectoryStream(src)) {
+        try (PinnedDirectory dir = parent.child(name);
+             DirectoryStream<Path> entries = Files.newDirectoryStream(dir.dir())) {
             for (Path child : entries) {
-                String name = child.getFileName().toString();
-                if (LocalRoot.isTemporary(name)) {
-                    continue;
+                String n = child.getFileName().toString();
+                if (!LocalRoot.isTemporary(n)) {
+                    copyTree(dir, n, to.child(n), true, limit, false);
                 }
-                Path real = child;
-                if (Files.isSymbolicLink(child)) {
-                    real = child.toRealPath();
-                    if (!root.contains(real)) {
-                        continue; // as the scanner: a link out of the dfsroot is not part of the DFS
-                    }
-                }
-                copyTree(real, dst.resolve(name), to.child(name), true, limit);
             }
         }
     }
@@ -241,7 +332,7 @@ public final class LocalWrites {
      * Where {@code to} goes, refusing a target inside its own source (a loop WebDAV forbids) and a target that
      * holds the source: replacing it would delete the source before it is moved or copied.
      */
-    private Path target(DfsPath from, DfsPath to) throws WriteException {
+    private Place target(DfsPath from, DfsPath to) throws WriteException {
         if (to.startsWith(from)) {
             throw new WriteException(WriteException.Kind.FORBIDDEN,
                     "`" + to + "` lies inside `" + from + "`");
@@ -254,41 +345,47 @@ public final class LocalWrites {
     }
 
     /** Makes room for a move or copy; returns whether something was there. */
-    private boolean clearTarget(Path dst, DfsPath to, boolean overwrite) throws WriteException {
+    private boolean clearTarget(Place dst, DfsPath to, boolean overwrite) throws WriteException {
         try {
-            if (lstat(dst) == null) {
+            if (dst.lstat() == null) {
                 return false;
             }
             if (!overwrite) {
                 throw new WriteException(WriteException.Kind.EXISTS, "`" + to + "` already exists");
             }
-            deleteTree(dst);
+            deleteTree(dst.dir(), dst.name());
             return true;
         } catch (IOException e) {
             throw WriteException.of(e, to);
         }
     }
 
-    /** The local place of a path that must exist; not the mount itself. */
-    private Path existing(DfsPath path) throws WriteException {
-        Path p = place(path);
+    /** The place of a path that must exist; not the mount itself. */
+    private Place existing(DfsPath path) throws WriteException {
+        Place p = place(path);
         try {
-            if (lstat(p) == null) {
+            if (p.lstat() == null) {
                 throw new NoSuchFileException(path.toString());
             }
         } catch (IOException e) {
+            p.close();
             throw WriteException.of(e, path);
         }
         return p;
     }
 
-    private Path place(DfsPath path) throws WriteException {
+    /**
+     * The place of {@code path}: its parent checked by {@link LocalRoot#place} and then held open by a walk
+     * from the root that follows no symlink, so that what is checked is what is written.
+     */
+    private Place place(DfsPath path) throws WriteException {
         if (LocalRoot.isTemporary(path.name())) {
             throw new WriteException(WriteException.Kind.BAD_NAME,
                     "names starting with " + LocalRoot.TEMP_PREFIX + " are reserved for uploads in progress");
         }
         try {
-            return root.place(path);
+            Path p = root.place(path);
+            return new Place(PinnedDirectory.walk(root.dir(), p.getParent()), p.getFileName().toString());
         } catch (NoSuchFileException e) {
             throw new WriteException(WriteException.Kind.CONFLICT, "the parent of `" + path + "` does not exist", e);
         } catch (IOException e) {
@@ -296,32 +393,21 @@ public final class LocalWrites {
         }
     }
 
-    private static BasicFileAttributes lstat(Path p) throws IOException {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
+    /** Deletes a file, a link or a directory tree, depth first, each directory held as it is emptied; never follows a link. */
+    static void deleteTree(PinnedDirectory parent, String name) throws IOException {
+        BasicFileAttributes a = parent.lstat(name);
+        if (a == null) {
+            return;
         }
-    }
-
-    /** Deletes a file, a link or a directory tree, depth first; never follows a link. */
-    static void deleteTree(Path p) throws IOException {
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
+        if (a.isDirectory()) {
+            try (PinnedDirectory dir = parent.child(name);
+                 DirectoryStream<Path> entries = Files.newDirectoryStream(dir.dir())) {
+                for (Path child : entries) {
+                    deleteTree(dir, child.getFileName().toString());
                 }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
             }
-        });
+        }
+        Files.deleteIfExists(parent.resolve(name));
     }
 
     /**

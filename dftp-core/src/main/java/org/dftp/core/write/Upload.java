@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.dftp.core.DfsPath;
@@ -25,8 +24,10 @@ public final class Upload implements AutoCloseable {
 
     private final LocalWrites writes;
     private final DfsPath path;
-    private final Path target;
-    private final Path temp;
+    /** The target's name in its directory, held open from {@link LocalWrites#upload} until the upload ends. */
+    private final Place target;
+    /** The temporary file's name in that directory. */
+    private final String temp;
     private final long limit;
     private final boolean existed;
     private FileChannel channel;
@@ -53,7 +54,8 @@ public final class Upload implements AutoCloseable {
     }
     private boolean done;
 
-    Upload(LocalWrites writes, DfsPath path, Path target, Path temp, FileChannel channel, long limit, boolean existed) {
+    Upload(LocalWrites writes, DfsPath path, Place target, String temp, FileChannel channel, long limit,
+           boolean existed) {
         this.writes = writes;
         this.path = path;
         this.target = target;
@@ -154,14 +156,20 @@ public final class Upload implements AutoCloseable {
         try {
             channel.force(true);
             channel.close();
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // rename(2) in the held directory: the name it replaces, a link included, is replaced, never followed.
+            Files.move(target.dir().resolve(temp), target.path(), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             done = true;
         } catch (IOException e) {
             abort();
             throw WriteException.of(e, path);
         }
-        LocalWrites.syncDirectory(target.getParent());
-        writes.settle(List.of(target));
+        try {
+            LocalWrites.syncDirectory(target.dir().dir());
+        } finally {
+            target.close();
+        }
+        writes.settle(List.of(target.real()));
         return existed ? WriteResult.REPLACED : WriteResult.CREATED;
     }
 
@@ -177,9 +185,11 @@ public final class Upload implements AutoCloseable {
             log.debug("Write: closing the temporary file of {} failed: {}", path, e.toString());
         }
         try {
-            Files.deleteIfExists(temp);
+            Files.deleteIfExists(target.dir().resolve(temp));
         } catch (IOException e) {
             log.warn("Write: cannot remove the temporary file of {}: {}", path, e.toString());
+        } finally {
+            target.close();
         }
     }
 

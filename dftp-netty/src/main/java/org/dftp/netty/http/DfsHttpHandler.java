@@ -455,18 +455,21 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     /**
      * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
      * listings), chunked otherwise, pulled piece by piece as the socket drains. An HTTP/1.0 client knows
-     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection.
+     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection. The body may be
+     * compressed on its way out ({@link ListingCompressor}).
      */
     private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
         ByteBuf first = body.readChunk(ctx.alloc());
         if (body.isEndOfInput()) {
             FullHttpResponse res = HttpResponses.full(HttpResponseStatus.OK, first);
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            ListingCompressor.mayCompress(req, res);
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
         HttpResponse res = HttpResponses.head(HttpResponseStatus.OK);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        ListingCompressor.mayCompress(req, res);
         if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
             HttpUtil.setTransferEncodingChunked(res, true);
         }

@@ -73,8 +73,8 @@ class CompressionTest {
         assertTrue(plain.body().length >= ListingCompressor.MIN_SIZE, "a test body worth compressing");
         assertNull(plain.header("Content-Encoding"));
         assertEquals("gzip", gz.header("Content-Encoding"));
-        assertEquals("Accept-Encoding", gz.header("Vary"));
-        assertEquals("Accept-Encoding", plain.header("Vary"), "both variants say what they vary on");
+        assertTrue(varies(gz).contains("Accept-Encoding"), varies(gz));
+        assertEquals(varies(gz), varies(plain), "both variants say what they vary on");
         assertEquals(plain.header("Content-Type"), gz.header("Content-Type"));
         assertTrue(gz.body().length < plain.body().length);
         assertArrayEquals(plain.body(), gunzip(gz.body()));
@@ -104,7 +104,7 @@ class CompressionTest {
         RawResponse res = http.get("/fs/few/", GZIP);
         assertTrue(res.body().length < ListingCompressor.MIN_SIZE);
         assertNull(res.header("Content-Encoding"));
-        assertEquals("Accept-Encoding", res.header("Vary"));
+        assertTrue(varies(res).contains("Accept-Encoding"), varies(res));
         assertEquals(String.valueOf(res.body().length), res.header("Content-Length"));
     }
 
@@ -114,7 +114,7 @@ class CompressionTest {
         RawResponse head = http.request("HEAD", "/fs/many/", GZIP);
         assertEquals(200, head.status());
         assertNull(head.header("Content-Encoding"));
-        assertEquals("Accept-Encoding", head.header("Vary"));
+        assertTrue(varies(head).contains("Accept-Encoding"), varies(head));
         assertEquals(get.header("Content-Length"), head.header("Content-Length"));
         assertEquals(0, head.body().length);
     }
@@ -176,6 +176,11 @@ class CompressionTest {
                 .contains("entry-599.dat"));
         assertNull(all.get(4).header("Content-Encoding"));
         assertEquals(1, http.fileRegions);
+    }
+
+    /** Every value of the response's {@code Vary} headers. */
+    static String varies(RawResponse res) {
+        return String.join(", ", res.headers().getOrDefault("vary", List.of()));
     }
 
     static byte[] gunzip(byte[] gz) throws IOException {

@@ -165,7 +165,7 @@ class HttpsTest {
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(version, gz.version());
         assertEquals("gzip", gz.headers().firstValue("content-encoding").orElse(null));
-        assertEquals("Accept-Encoding", gz.headers().firstValue("vary").orElse(null));
+        assertTrue(gz.headers().allValues("vary").contains("Accept-Encoding"), gz.headers().toString());
         assertArrayEquals(plain.body(), new java.util.zip.GZIPInputStream(
                 new java.io.ByteArrayInputStream(gz.body())).readAllBytes());
         HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin"))

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 import org.dftp.netty.DftpNode;
 import org.dftp.netty.HostPort;
 import org.dftp.netty.NodeConfig;
+import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sides: the files wget wrote, and the {@code 200}s and bytes the node served. Skips where wget is not
  * installed ({@code apt-get install wget}; {@code .ci/run} installs it).
  */
+@ExtendWith(NettyLeaks.class)
 @Timeout(120)
 class WgetMirrorTest {
     /** Files, and enough of them in {@code many/} that its listing is worth compressing. */

@@ -120,6 +120,29 @@ class CompressionTest {
     }
 
     @Test
+    void aRangeOnAListingIsIgnoredAndTheWholeListingComesGzip() throws IOException {
+        RawResponse plain = http.get("/fs/many/");
+        RawResponse gz = http.get("/fs/many/", GZIP, "Range: bytes=0-99");
+        assertEquals(200, gz.status());
+        assertNull(gz.header("Content-Range"));
+        assertEquals("gzip", gz.header("Content-Encoding"));
+        assertArrayEquals(plain.body(), gunzip(gz.body()));
+    }
+
+    @Test
+    void aNotModifiedFileIsAnsweredWithoutAnEncoding() {
+        String etag = http.get("/fs/big.bin").header("ETag");
+        RawResponse res = http.get("/fs/big.bin", GZIP, "If-None-Match: " + etag);
+        assertEquals(304, res.status());
+        assertNull(res.header("Content-Encoding"));
+        assertEquals(0, res.body().length);
+        RawResponse listing = http.get("/fs/many/", GZIP, "If-None-Match: *");
+        assertEquals(200, listing.status(), "a listing has no validators, so no 304 of it");
+        assertNull(listing.header("ETag"));
+        assertEquals("gzip", listing.header("Content-Encoding"));
+    }
+
+    @Test
     void anHttp10ClientGetsTheIdentityListing() throws IOException {
         byte[] identity = http.get("/fs/huge/").body();
         byte[] out = http.exchange("GET /fs/huge/ HTTP/1.0\r\nHost: test\r\n" + GZIP + "\r\n\r\n");

@@ -426,9 +426,22 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
         boolean json = "json".equals(format) || (format == null && accept.contains("application/json"));
         boolean writes = context.dav() != null && context.access().anyUsers();
-        ListingBody body = new ListingBody(path, order.apply(dir.children()),
-                json ? ListingBody.Format.JSON : ListingBody.Format.HTML, p -> writes && user.mayWrite(p));
-        stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
+        ListingBody.Format shape = json ? ListingBody.Format.JSON
+                : mirrors(req) ? ListingBody.Format.HTML_FOR_MIRRORS : ListingBody.Format.HTML;
+        ListingBody body = new ListingBody(path, order.apply(dir.children()), shape, p -> writes && user.mayWrite(p));
+        stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8,
+                json ? null : "User-Agent");
+    }
+
+    /**
+     * Whether {@code req} comes from wget (or wget2), which follows every link of a page when mirroring:
+     * it honours no per-link {@code rel="nofollow"}, and robots.txt rules match the path without the query,
+     * so nothing else keeps it from fetching each file a second time as {@code NAME?format=txt}. Everyone
+     * else, browsers and scripts, gets the original page.
+     */
+    private static boolean mirrors(HttpRequest req) {
+        String agent = req.headers().get(HttpHeaderNames.USER_AGENT, "");
+        return agent.regionMatches(true, 0, "wget", 0, 4);
     }
 
     private void find(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri) {
@@ -449,24 +462,27 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             notFound(ctx, req, prefix);
             return;
         }
-        stream(ctx, req, new FindBody(tree.walk(prefix), glob), HttpResponses.TEXT_UTF8);
+        stream(ctx, req, new FindBody(tree.walk(prefix), glob), HttpResponses.TEXT_UTF8, null);
     }
 
     /**
      * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
      * listings), chunked otherwise, pulled piece by piece as the socket drains. An HTTP/1.0 client knows
-     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection.
+     * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection. The body may be
+     * compressed on its way out ({@link ListingCompressor}); {@code varies} names the request header that
+     * chose it besides the URL, or is null.
      */
-    private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
+    private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType,
+                               CharSequence varies) {
         ByteBuf first = body.readChunk(ctx.alloc());
         if (body.isEndOfInput()) {
             FullHttpResponse res = HttpResponses.full(HttpResponseStatus.OK, first);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            describe(req, res, contentType, varies);
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
         HttpResponse res = HttpResponses.head(HttpResponseStatus.OK);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        describe(req, res, contentType, varies);
         if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
             HttpUtil.setTransferEncodingChunked(res, true);
         }
@@ -486,6 +502,15 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         if (!keepAlive) {
             last.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** The headers of a generated body: its type, what else than the URL chose it ({@code varies}, or null). */
+    private static void describe(HttpRequest req, HttpResponse res, String contentType, CharSequence varies) {
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        if (varies != null) {
+            res.headers().add(HttpHeaderNames.VARY, varies);
+        }
+        ListingCompressor.mayCompress(req, res);
     }
 
     private void notFound(ChannelHandlerContext ctx, HttpRequest req, DfsPath path) {

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
-import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -143,13 +142,14 @@ final class FileResponder {
     /**
      * The one place that picks how bytes leave: sendfile through a {@link GuardedFileRegion} on a cached open
      * channel when nothing in the pipeline needs to see them, chunks read from a channel of its own when TLS,
-     * compression or HTTP/2 framing does. The file is opened before the headers are written, so that a failure to open it
+     * HTTP/2 framing or a content encoder that would compress this response does ({@link ListingCompressor}
+     * never compresses a file). The file is opened before the headers are written, so that a failure to open it
      * can still be answered with a status of its own.
      */
     private static ChannelFuture writeBody(ChannelHandlerContext ctx, HttpResponse res, LocalFile file,
                                            ByteRange range) throws IOException {
         boolean transforms = ctx.pipeline().get(SslHandler.class) != null
-                || ctx.pipeline().get(HttpContentCompressor.class) != null
+                || ListingCompressor.mayEncode(ctx.pipeline(), res)
                 || ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel; // frames, under TLS
         if (!transforms) {
             OpenFileCache.SharedFile shared = OPEN_FILES.acquire(file);

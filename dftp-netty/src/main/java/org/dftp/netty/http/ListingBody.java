@@ -17,7 +17,17 @@ import org.dftp.core.tree.DfsNode;
  * may write the entry.
  */
 final class ListingBody extends BodySource {
-    enum Format { HTML, JSON }
+    enum Format {
+        /** The original's page, byte for byte. */
+        HTML,
+        /**
+         * The same page without the {@code txt} link of each file (blanks in its place, so every column
+         * stays where it was): for a client that follows every link of a page, as {@code wget -r} does, and
+         * would otherwise fetch each file twice, once as {@code NAME?format=txt}.
+         */
+        HTML_FOR_MIRRORS,
+        JSON
+    }
 
     /** The original ended every row with CRLF, the parent row included (see the listing captures). */
     private static final String EOL = "\r\n";
@@ -53,8 +63,8 @@ final class ListingBody extends BodySource {
             next = 0;
         }
         while (next < rows.size() && b.length() < CHUNK) {
-            if (format == Format.HTML) {
-                htmlRow(b, rows.get(next));
+            if (format != Format.JSON) {
+                htmlRow(b, rows.get(next), format == Format.HTML);
             } else {
                 jsonRow(b, rows.get(next), next == 0);
             }
@@ -62,7 +72,7 @@ final class ListingBody extends BodySource {
         }
         boolean done = next == rows.size();
         if (done) {
-            b.append(format == Format.HTML ? "</pre><hr/></body></html>" : "\n]\n");
+            b.append(format != Format.JSON ? "</pre><hr/></body></html>" : "\n]\n");
         }
         out.writeCharSequence(b, StandardCharsets.UTF_8);
         return done;
@@ -81,7 +91,7 @@ final class ListingBody extends BodySource {
         }
     }
 
-    private static void htmlRow(StringBuilder b, DfsNode n) {
+    private static void htmlRow(StringBuilder b, DfsNode n, boolean txtLink) {
         String shown = n.isDirectory() ? n.name() + "/" : n.name();
         String href = UrlPaths.encodeSegment(n.name()) + (n.isDirectory() ? "/" : "");
         b.append("<a href=\"").append(href).append("\">").append(UrlPaths.escape(shown)).append("</a>");
@@ -90,7 +100,7 @@ final class ListingBody extends BodySource {
         String size = n.isDirectory() ? "[DIR]" : Long.toString(n.size());
         pad(b, SIZE_WIDTH - size.length());
         b.append(size);
-        if (n.isDirectory()) {
+        if (n.isDirectory() || !txtLink) {
             b.append("       ");
         } else {
             b.append(" <a href=\"").append(href).append("?format=txt\" title=\"view as plain text\">txt</a>   ");

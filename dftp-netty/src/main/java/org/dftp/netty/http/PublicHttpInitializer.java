@@ -41,9 +41,13 @@ import org.dftp.netty.tls.ServerTls;
  *       the connection unless a response is still going out (watching reads only spares a listener on every
  *       write);</li>
  *   <li>{@value #COUNTER}: counts responses by status;</li>
+ *   <li>{@value #COMPRESS}: gzip or deflate for listings and {@code /find/} when the client accepts it
+ *       ({@link ListingCompressor}); files pass it untouched, a {@code FileRegion} included;</li>
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
  * </ol>
+ * An HTTP/2 stream's pipeline has {@value #CODEC} (frames to the same HTTP objects), {@value #COUNTER},
+ * {@value #COMPRESS}, {@value #CHUNKED} and {@value #HANDLER}.
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
 public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
@@ -59,6 +63,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final String CHECK = "request-check";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
+    public static final String COMPRESS = "listing-compressor";
     public static final String CHUNKED = "chunked-writer";
     public static final String HANDLER = "dfs-http";
 
@@ -139,6 +144,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
                 ChannelPipeline s = stream.pipeline();
                 s.addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true));
                 s.addLast(COUNTER, counter);
+                s.addLast(COMPRESS, new ListingCompressor());
                 s.addLast(CHUNKED, new ChunkedWriteHandler());
                 s.addLast(HANDLER, new DfsHttpHandler(context));
             }
@@ -183,6 +189,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
         p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
         p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         p.addLast(COUNTER, counter);
+        p.addLast(COMPRESS, new ListingCompressor());
         p.addLast(CHUNKED, new ChunkedWriteHandler());
         p.addLast(HANDLER, new DfsHttpHandler(context));
     }

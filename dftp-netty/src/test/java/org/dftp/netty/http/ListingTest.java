@@ -63,6 +63,28 @@ class ListingTest {
         assertArrayEquals(capture("listing-somedir.html"), res.body());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Wget/1.21.3", "wget2/2.1.0"})
+    void wgetGetsThePageWithoutTheTxtLinksEveryColumnInPlace(String agent) throws IOException {
+        String original = new String(capture("listing-root.html"), StandardCharsets.UTF_8);
+        String withoutTxt = original.replaceAll(" <a href=\"[^\"]*\\?format=txt\" title=\"view as plain text\">txt</a>   ",
+                "       ");
+        assertTrue(withoutTxt.length() < original.length() && !withoutTxt.contains("format=txt"), withoutTxt);
+        RawResponse res = http.get("/fs/", "User-Agent: " + agent);
+        assertEquals(200, res.status());
+        assertEquals(withoutTxt, res.text());
+        assertTrue(res.headers().get("vary").contains("User-Agent"), res.headers().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "Python-urllib/3.11"})
+    void everyOtherClientGetsTheOriginalPage(String agent) throws IOException {
+        RawResponse res = http.get("/fs/", "User-Agent: " + agent);
+        assertArrayEquals(capture("listing-root.html"), res.body());
+        assertTrue(res.headers().get("vary").contains("User-Agent"), res.headers().toString());
+    }
+
     @Test
     void subdirectoryListingStartsWithTheParentRowAndTheRootHasNone() {
         assertEquals(List.of("../", "nested/", "c.jpg"), shownNames(http.get("/fs/somedir/").text()));

@@ -63,6 +63,10 @@ class HttpsTest {
         new SecureRandom().nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
         Files.writeString(root.resolve("a.txt"), "over TLS\n");
+        Path many = Files.createDirectories(root.resolve("many"));
+        for (int i = 0; i < 40; i++) {
+            Files.writeString(many.resolve("a-file-with-a-longish-name-" + i + ".txt"), "x");
+        }
         cert = copy("a-cert.pem", "cert.pem");
         key = copy("a-key.pem", "key.pem");
         tls = ServerTls.load(cert, key);
@@ -147,6 +151,27 @@ class HttpsTest {
         assertTrue(listing.get().body().contains("\"big.bin\""), listing.get().body());
         assertEquals(404, missing.get().statusCode());
         assertEquals(HttpClient.Version.HTTP_2, missing.get().version());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = HttpClient.Version.class)
+    void listingsAreGzipOverTlsAndHttp2AndFilesAreNot(HttpClient.Version version) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
+                .version(version).connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("https://localhost:" + server.port());
+        HttpResponse<byte[]> plain = client.send(HttpRequest.newBuilder(base.resolve("/fs/many/")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> gz = client.send(HttpRequest.newBuilder(base.resolve("/fs/many/"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(version, gz.version());
+        assertEquals("gzip", gz.headers().firstValue("content-encoding").orElse(null));
+        assertTrue(gz.headers().allValues("vary").contains("Accept-Encoding"), gz.headers().toString());
+        assertArrayEquals(plain.body(), new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(gz.body())).readAllBytes());
+        HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(file.headers().firstValue("content-encoding").isEmpty(), file.headers().toString());
+        assertArrayEquals(big, file.body());
     }
 
     @Test

@@ -245,7 +245,7 @@ public final class Main implements Callable<Integer> {
             return org.dftp.netty.cluster.SignedJoin.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, err);
         }
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(new Main());
         cli.setOut(err);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
@@ -260,6 +260,17 @@ public final class Main implements Callable<Integer> {
             throw ex;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The parser of {@code main}'s flags. A flag given twice takes its last value, as Go's flag package does,
+     * so that a script that appends a flag to a default line (a unit's {@code $DFTP_OPTS} after its own
+     * defaults) overrides it instead of being refused.
+     */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        cli.setOverwrittenOptionsAllowed(true);
+        return cli;
     }
 
     @Override

@@ -94,6 +94,15 @@ class MainTest {
         assertEquals(7, c.pingFailures());
     }
 
+    /** Go's flag package takes the last value: a flag appended to a default line overrides it. */
+    @Test
+    void aFlagGivenTwiceTakesItsLastValueAsGoDoes() throws IOException {
+        NodeConfig c = config("-dfsroot", dir.toString(), "-cluster-name", "first", "--cluster-name=second",
+                "-ping-failures=2", "-ping-failures", "5");
+        assertEquals("second", c.clusterName());
+        assertEquals(5, c.pingFailures());
+    }
+
     @Test
     void defaultsAreThoseOfTheOriginal() throws IOException {
         NodeConfig c = config("-dfsroot", dir.toString());
@@ -351,7 +360,7 @@ class MainTest {
 
     private static NodeConfig config(String... args) throws IOException {
         Main main = new Main();
-        new CommandLine(main).parseArgs(args);
+        Main.commandLine(main).parseArgs(args);
         return main.toConfig();
     }
 }

@@ -407,6 +407,10 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             FileResponder.send(ctx, req, file, contentType, context.metrics());
         } catch (NoSuchFileException e) {
             notFound(ctx, req, path);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // A file this node may not read (mode 000, another user's): 403, as nginx answers, not 500.
+            log.debug("HTTP: {} not readable: {}", path, e.toString());
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.FORBIDDEN, "`" + path + "` may not be read\n");
         } catch (IOException e) {
             log.warn("HTTP: reading {} failed: {}", path, e.toString());
             HttpResponses.sendText(ctx, req, HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot read `" + path + "`\n");

@@ -27,6 +27,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class HttpResponses {
     public static final String TEXT_UTF8 = "text/plain; charset=utf-8";
+    private static final io.netty.util.AsciiString CONTENT_TYPE_OPTIONS =
+            io.netty.util.AsciiString.cached("x-content-type-options");
+    private static final io.netty.util.AsciiString NOSNIFF = io.netty.util.AsciiString.cached("nosniff");
     public static final String HTML_UTF8 = "text/html; charset=utf-8";
     public static final String JSON_UTF8 = "application/json; charset=utf-8";
 
@@ -53,12 +56,17 @@ public final class HttpResponses {
                 DefaultHttpHeadersFactory.trailersFactory());
     }
 
-    /** A complete text response, e.g. an error: {@code status} and {@code text} as the body. */
+    /**
+     * A complete text response, e.g. an error: {@code status} and {@code text} as the body. It says
+     * {@code nosniff}: the text may echo a path the client chose, and a browser that sniffed it as HTML
+     * would run what the path carries.
+     */
     public static ChannelFuture sendText(ChannelHandlerContext ctx, HttpRequest req, HttpResponseStatus status,
                                          String text) {
         ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT_UTF8);
+        res.headers().set(CONTENT_TYPE_OPTIONS, NOSNIFF);
         return sendFull(ctx, req, res);
     }
 

@@ -146,6 +146,22 @@ class BadInputTest {
         RawResponse res = http.get("/fs/link.txt");
         assertEquals(404, res.status());
         assertEquals("`/link.txt` not found in DFS\n", res.text());
+        // It echoes the path the client chose: a browser must not sniff it as a page.
+        assertEquals("nosniff", res.header("X-Content-Type-Options"));
+        assertEquals("text/plain; charset=utf-8", res.header("Content-Type"));
+    }
+
+    /** nginx answers 403 for a file it may not read; it used to be 500 here. */
+    @Test
+    void aFileThisNodeMayNotReadIs403() throws IOException {
+        Path locked = Files.writeString(root.resolve("locked.txt"), "mode 000");
+        Files.setPosixFilePermissions(locked, java.util.Set.of());
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(locked),
+                "running as root, which reads a mode-000 file anyway: skipping");
+        tree = Trees.fromDisk(root, "ga");
+        RawResponse res = http.get("/fs/locked.txt");
+        assertEquals(403, res.status());
+        assertEquals("`/locked.txt` may not be read\n", res.text());
     }
 
     @Test

@@ -180,7 +180,8 @@ public final class DftpNode implements AutoCloseable {
                 shown(config.httpListen(), http.port()), Transports.name());
         if (t.redirectListen() != null) {
             PublicHttpServer redirect = listening("-http-redirect-listen", t.redirectListen(),
-                    () -> PublicHttpServer.start(t.redirectListen(), boss, workers, HttpsRedirect.initializer(http.port())));
+                    () -> PublicHttpServer.start(t.redirectListen(), boss, workers, HttpsRedirect.initializer(http.port(),
+                            config.limits(), metrics)));
             started.add(redirect);
             log.info("HTTP redirect to HTTPS listening on {}...", shown(t.redirectListen(), redirect.port()));
         }

@@ -407,6 +407,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             FileResponder.send(ctx, req, file, contentType, context.metrics());
         } catch (NoSuchFileException e) {
             notFound(ctx, req, path);
+        } catch (org.dftp.core.local.OutOfDescriptorsException e) {
+            // Said once a minute by the listener (AcceptFailures); a line per request would flood the log.
+            log.debug("HTTP: {} not opened: {}", path, e.getMessage());
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the node is out of file descriptors: try again shortly\n");
         } catch (java.nio.file.AccessDeniedException e) {
             // A file this node may not read (mode 000, another user's): 403, as nginx answers, not 500.
             log.debug("HTTP: {} not readable: {}", path, e.toString());

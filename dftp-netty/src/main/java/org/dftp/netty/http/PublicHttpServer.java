@@ -73,6 +73,7 @@ public final class PublicHttpServer implements AutoCloseable {
             b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_LOW_WATER);
         }
         Channel ch = b.bind(listen.bindAddress()).sync().channel();
+        org.dftp.netty.limits.AcceptFailures.install(ch, "HTTP");
         return new PublicHttpServer(ch);
     }
 

@@ -1,0 +1,109 @@
+package org.dftp.ftp;
+
+import static org.dftp.ftp.FtpTestServer.retrieve;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.commons.net.ftp.FTPClient;
+import org.dftp.core.auth.LoginThrottle;
+import org.dftp.core.testing.AccessLogFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code -access-log} on FTP: a line per transfer, through Apache Commons Net against a real server. */
+@Timeout(60)
+class FtpAccessLogTest {
+    private static final byte[] BIG = TestDfs.random(300_000, 41);
+    private static final byte[] REMOTE = TestDfs.random(120_000, 42);
+    /** The time field, whatever the clock says. */
+    private static final Pattern TIME = Pattern.compile("\\[\\d\\d/[A-Z][a-z]{2}/\\d{4}:\\d\\d:\\d\\d:\\d\\d [+-]\\d{4}]");
+
+    @TempDir
+    Path dir;
+    @TempDir
+    Path etc;
+    private AccessLogFile accessLog;
+    private FtpTestServer ftp;
+
+    @BeforeEach
+    void start() throws IOException {
+        TestDfs dfs = new TestDfs(dir)
+                .local("big.bin", BIG)
+                .local("docs/a.txt", TestDfs.text("a"))
+                .remote(TestDfs.PEER, "remote.bin", REMOTE);
+        dfs.rescan();
+        accessLog = AccessLogFile.in(etc);
+        FtpWrites writes = new FtpWrites(dfs.writes(), new FakeRemoteWrites(),
+                TestUsers.load(etc, TestUsers.line("writer", "w-secret", "write", null)), new LoginThrottle(), true, 0);
+        ftp = new FtpTestServer(dfs, FtpTestServer.options(8, Duration.ofMinutes(1)), writes, accessLog.log);
+    }
+
+    @AfterEach
+    void stop() {
+        ftp.close();
+        accessLog.close();
+    }
+
+    /** The line without its time, which the clock decides. */
+    private static String timeless(String line) {
+        assertTrue(TIME.matcher(line).find(), line);
+        return TIME.matcher(line).replaceFirst("[T]");
+    }
+
+    @Test
+    void anAnonymousRetrIsLoggedWithTheUserThePathAndTheBytesSent() throws Exception {
+        FTPClient client = ftp.login();
+        assertNotNull(retrieve(client, "big.bin"));
+        assertTrue(client.changeWorkingDirectory("docs"));
+        assertNotNull(retrieve(client, "a.txt"));
+        assertNotNull(retrieve(client, "/remote.bin"));
+        assertNotNull(client.listFiles("/")); // a listing is no file transfer
+        List<String> lines = accessLog.awaitLines(3);
+        Thread.sleep(300); // nothing more comes: the listing has no line
+        assertEquals(List.of(
+                "127.0.0.1 - anonymous [T] \"RETR /big.bin FTP\" 226 300000 \"-\" \"-\"",
+                "127.0.0.1 - anonymous [T] \"RETR /docs/a.txt FTP\" 226 1 \"-\" \"-\"",
+                "127.0.0.1 - anonymous [T] \"RETR /remote.bin FTP\" 226 120000 \"-\" \"-\""),
+                accessLog.lines().stream().map(FtpAccessLogTest::timeless).toList());
+    }
+
+    @Test
+    void aRefusedRetrIsLoggedWithItsReplyCode() throws Exception {
+        FTPClient client = ftp.login();
+        assertNull(retrieve(client, "missing.bin"));
+        assertEquals(550, client.getReplyCode());
+        assertEquals("127.0.0.1 - anonymous [T] \"RETR /missing.bin FTP\" 550 0 \"-\" \"-\"",
+                timeless(accessLog.awaitLines(1).get(0)));
+    }
+
+    @Test
+    void anUploadIsLoggedWithTheLoginNameAndTheBytesReceived() throws Exception {
+        FTPClient client = ftp.login("writer", "w-secret");
+        assertTrue(client.storeFile("docs/new.bin", new ByteArrayInputStream(BIG)), client.getReplyString());
+        assertTrue(client.storeUniqueFile("docs", new ByteArrayInputStream(new byte[7])), client.getReplyString());
+        List<String> lines = accessLog.awaitLines(2);
+        assertEquals("127.0.0.1 - writer [T] \"STOR /docs/new.bin FTP\" 226 300000 \"-\" \"-\"", timeless(lines.get(0)));
+        // STOU logs the name the server picked, not the directory asked for.
+        assertTrue(timeless(lines.get(1)).matches(
+                "127\\.0\\.0\\.1 - writer \\[T] \"STOU /docs/ftp\\.dat\\S* FTP\" 226 7 \"-\" \"-\""), lines.get(1));
+    }
+
+    @Test
+    void aPathWithQuotesAndNonAsciiNamesIsEscaped() throws Exception {
+        FTPClient client = ftp.login();
+        assertNull(retrieve(client, "/\u00e9t\u00e9\"x"));
+        assertEquals("127.0.0.1 - anonymous [T] \"RETR /\\xC3\\xA9t\\xC3\\xA9\\x22x FTP\" 550 0 \"-\" \"-\"",
+                timeless(accessLog.awaitLines(1).get(0)));
+    }
+}

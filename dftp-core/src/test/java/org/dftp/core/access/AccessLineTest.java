@@ -84,6 +84,23 @@ class AccessLineTest {
     }
 
     @Test
+    void dashIsStandardOutputWhichCloseLeavesOpen() throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream capture = new java.io.PrintStream(captured, true)) {
+            System.setOut(capture);
+            AccessLog log = AccessLog.open("-");
+            log.log(new AccessLine("10.0.0.1", null, T, "GET / HTTP/1.1", 200, 3, null, null));
+            log.close();
+            capture.println("still open");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals("10.0.0.1 - - [07/Dec/2026:16:05:01 +0000] \"GET / HTTP/1.1\" 200 3 \"-\" \"-\"\nstill open"
+                + System.lineSeparator(), captured.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
     void anUnwritablePathFailsToOpen() throws IOException {
         Path file = Files.writeString(dir.resolve("plain-file"), "");
         org.junit.jupiter.api.Assertions.assertThrows(IOException.class,

@@ -134,6 +134,38 @@ class AccessLogHandlerTest {
     }
 
     @Test
+    void headersThatNeverEndGetA408LineWithoutARequest() throws Exception {
+        http.channel.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET /fs/test.txt HTTP/1.1\r\nHost: t\r\n",
+                StandardCharsets.ISO_8859_1));
+        http.channel.advanceTimeBy(61, java.util.concurrent.TimeUnit.SECONDS);
+        http.channel.runPendingTasks();
+        http.channel.runScheduledPendingTasks();
+        RawResponse res = EmbeddedHttp.only(http.drain(), "GET");
+        assertEquals(408, res.status());
+        assertEquals(List.of("- - - [T] \"-\" 408 " + res.body().length + " \"-\" \"-\""), lines(1));
+    }
+
+    @Test
+    void aClientThatLeavesBeforeTheAnswerIsLogged499() throws Exception {
+        // The password check runs on another thread: the request is still unanswered when the client goes.
+        String good = java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        verifier.execute(() -> {
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        http.channel.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(
+                "GET /fs/big.bin HTTP/1.1\r\nHost: t\r\nAuthorization: Basic " + good + "\r\n\r\n",
+                StandardCharsets.ISO_8859_1));
+        http.channel.close();
+        hold.countDown();
+        assertEquals(List.of("- - - [T] \"GET /fs/big.bin HTTP/1.1\" 499 0 \"-\" \"-\""), lines(1));
+    }
+
+    @Test
     void theBasicUserIsLoggedOnceAuthenticatedAndNeverItsPassword() throws Exception {
         String good = java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
         String bad = java.util.Base64.getEncoder().encodeToString("mallory:guess".getBytes(StandardCharsets.UTF_8));

@@ -130,6 +130,7 @@ public final class DftpNode implements AutoCloseable {
         } catch (IOException e) {
             throw StartFailures.cannotWrite("-access-log", target, e);
         }
+        metrics.accessLogDroppedFrom(accessLog::dropped);
     }
 
     /** Starts watching the local tree, then scans it: what changes during the scan is not missed. */

@@ -81,7 +81,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** A log into {@code out}, which it closes when closed; for embedders and tests. */
     public static AccessLog to(OutputStream out) {
-        return new AccessLog(out, true, out.getClass().getSimpleName());
+        return new AccessLog(out, true, "the access log's stream");
     }
 
     /** Whether lines are written at all: callers skip the formatting when not. */

@@ -101,6 +101,35 @@ class AccessLineTest {
     }
 
     @Test
+    void aStuckDiskCostsLinesNeverTheCallersTime() throws Exception {
+        java.util.concurrent.CountDownLatch stuck = new java.util.concurrent.CountDownLatch(1);
+        // OutputStream writes an array byte by byte: the first byte holds the writer thread.
+        java.io.OutputStream disk = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    stuck.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+        AccessLog log = AccessLog.to(disk);
+        AccessLine line = new AccessLine("10.0.0.1", null, T, "GET / HTTP/1.1", 200, 0, null, null);
+        long start = System.nanoTime();
+        // 64 KiB lines fill the writer's buffer, then the queue; the rest must be dropped, not waited for.
+        int n = AccessLog.CAPACITY + 64 * 1024 / 60 + 1000;
+        for (int i = 0; i < n; i++) {
+            log.log(line);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(log.dropped() >= 500, "dropped " + log.dropped());
+        assertTrue(millis < 5_000, "logging took " + millis + " ms");
+        stuck.countDown();
+        log.close();
+    }
+
+    @Test
     void anUnwritablePathFailsToOpen() throws IOException {
         Path file = Files.writeString(dir.resolve("plain-file"), "");
         org.junit.jupiter.api.Assertions.assertThrows(IOException.class,

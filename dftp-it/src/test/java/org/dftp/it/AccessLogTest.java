@@ -69,4 +69,38 @@ class AccessLogTest {
                     AccessLogFile.awaitTimeless(log, 2));
         }
     }
+
+    @Test
+    void webDavMethodsAreLoggedWithTheirUser() throws Exception {
+        Path log = logs.resolve("access.log");
+        NodeConfig.Writes writes = new NodeConfig.Writes(DavFixture.users(logs), true, 0);
+        HostPort any = HostPort.parse("127.0.0.1:0");
+        try (DftpNode node = DftpNode.start(NodeConfig.defaults("dav", dir).withListen(any, any, null)
+                .withMulticast(null).withWrites(writes).withAccessLog(log.toString()))) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            URI file = URI.create("http://127.0.0.1:" + node.httpPort() + "/fs/new.txt");
+            assertEquals(201, http.send(HttpRequest.newBuilder(file).header("Authorization", DavFixture.basic("alice"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode());
+            assertEquals(207, http.send(HttpRequest.newBuilder(file).header("Authorization", DavFixture.basic("alice"))
+                    .header("Depth", "0").method("PROPFIND", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(403, http.send(HttpRequest.newBuilder(file).header("Authorization", DavFixture.basic("bob"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            assertEquals(204, http.send(HttpRequest.newBuilder(file).header("Authorization", DavFixture.basic("alice"))
+                    .DELETE().build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            List<String> lines = AccessLogFile.awaitTimeless(log, 4);
+            List<String> expected = List.of(
+                    "127\\.0\\.0\\.1 - alice \\[T] \"PUT /fs/new\\.txt HTTP/1\\.1\" 201 \\d+ \"-\" \"[^\"]*\"",
+                    "127\\.0\\.0\\.1 - alice \\[T] \"PROPFIND /fs/new\\.txt HTTP/1\\.1\" 207 [1-9]\\d* \"-\" \"[^\"]*\"",
+                    "127\\.0\\.0\\.1 - bob \\[T] \"DELETE /fs/new\\.txt HTTP/1\\.1\" 403 [1-9]\\d* \"-\" \"[^\"]*\"",
+                    "127\\.0\\.0\\.1 - alice \\[T] \"DELETE /fs/new\\.txt HTTP/1\\.1\" 204 0 \"-\" \"[^\"]*\"");
+            assertEquals(4, lines.size(), lines.toString());
+            for (int i = 0; i < 4; i++) {
+                assertTrue(lines.get(i).matches(expected.get(i)), lines.get(i));
+            }
+            assertTrue(lines.stream().noneMatch(l -> l.contains(DavFixture.PASSWORD)), lines.toString());
+        }
+    }
 }

@@ -32,7 +32,7 @@ import org.dftp.core.access.AccessLog;
  *
  * <p>One instance per connection (or HTTP/2 stream); every method runs on its channel's event loop.
  */
-public final class AccessLogHandler extends ChannelDuplexHandler {
+final class AccessLogHandler extends ChannelDuplexHandler {
     /** nginx's status for a request whose client went away before it was answered. */
     static final int CLIENT_CLOSED = 499;
 
@@ -42,7 +42,7 @@ public final class AccessLogHandler extends ChannelDuplexHandler {
     /** Set by a response that closes the connection: requests behind it were never served, not abandoned. */
     private boolean serverCloses;
 
-    public AccessLogHandler(AccessLog log) {
+    AccessLogHandler(AccessLog log) {
         this.log = log;
     }
 

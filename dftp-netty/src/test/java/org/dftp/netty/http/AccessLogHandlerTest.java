@@ -125,10 +125,13 @@ class AccessLogHandlerTest {
     }
 
     @Test
-    void aRequestTheCodecRefusesIsLoggedWithItsStatus() throws Exception {
+    void aRequestTheCodecRefusesIsLoggedWithItsStatusAndNothingBehindIt() throws Exception {
         // A control character in a header value: the codec's 400, which no handler behind it wrote.
-        RawResponse res = http.get("/fs/test.txt", "User-Agent: \u001b[2J");
+        // The request pipelined behind it is never served: no line for it, not even a 499.
+        RawResponse res = EmbeddedHttp.only(http.exchange("GET /fs/test.txt HTTP/1.1\r\nHost: t\r\n"
+                + "User-Agent: \u001b[2J\r\n\r\nGET /fs/big.bin HTTP/1.1\r\nHost: t\r\n\r\n"), "GET");
         assertEquals(400, res.status());
+        assertFalse(http.channel.isOpen());
         assertEquals(List.of("- - - [T] \"GET /fs/test.txt HTTP/1.1\" 400 " + res.body().length + " \"-\" \"-\""),
                 lines(1));
     }

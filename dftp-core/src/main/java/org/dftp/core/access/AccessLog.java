@@ -110,6 +110,7 @@ public final class AccessLog implements AutoCloseable {
         long reportedDrops = 0;
         long lastReport = 0;
         boolean failing = false;
+        boolean unflushed = false;
         while (true) {
             String line;
             try {
@@ -122,9 +123,12 @@ public final class AccessLog implements AutoCloseable {
                 if (line != null && !stop) {
                     out.write(line.getBytes(StandardCharsets.ISO_8859_1));
                     out.write('\n');
+                    unflushed = true;
                 }
                 long now = System.nanoTime();
-                if (stop || queue.isEmpty() || now - lastFlush >= TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS)) {
+                if (unflushed && (stop || queue.isEmpty()
+                        || now - lastFlush >= TimeUnit.MILLISECONDS.toNanos(FLUSH_MILLIS))) {
+                    unflushed = false;
                     out.flush();
                     lastFlush = now;
                 }

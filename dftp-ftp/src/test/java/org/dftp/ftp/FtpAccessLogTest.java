@@ -38,7 +38,8 @@ class FtpAccessLogTest {
         TestDfs dfs = new TestDfs(dir)
                 .local("big.bin", BIG)
                 .local("docs/a.txt", TestDfs.text("a"))
-                .remote(TestDfs.PEER, "remote.bin", REMOTE);
+                .remote(TestDfs.PEER, "remote.bin", REMOTE)
+                .localSparse("sparse.bin", 1L << 30);
         dfs.rescan();
         accessLog = AccessLogFile.in(etc);
         FtpWrites writes = new FtpWrites(dfs.writes(), new FakeRemoteWrites(),
@@ -66,6 +67,22 @@ class FtpAccessLogTest {
                 "127.0.0.1 - anonymous [T] \"RETR /docs/a.txt FTP\" 226 1 \"-\" \"-\"",
                 "127.0.0.1 - anonymous [T] \"RETR /remote.bin FTP\" 226 120000 \"-\" \"-\""),
                 accessLog.awaitTimeless(3));
+    }
+
+    @Test
+    void aRetrCutShortLogs426AndTheBytesThatDidGoOut() throws Exception {
+        FTPClient client = ftp.login();
+        java.io.InputStream transfer = client.retrieveFileStream("sparse.bin");
+        assertEquals(100_000, transfer.readNBytes(100_000).length);
+        transfer.close(); // the data connection only, as a client aborting does
+        assertEquals(426, client.sendCommand("ABOR"), "the transfer's reply comes first");
+        String line = accessLog.awaitTimeless(1).get(0);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "127\\.0\\.0\\.1 - anonymous \\[T] \"RETR /sparse\\.bin FTP\" 426 (\\d+) \"-\" \"-\"").matcher(line);
+        assertTrue(m.matches(), line);
+        long sent = Long.parseLong(m.group(1));
+        // MINA's own 426 reply says 0; the data connection counted what the socket took.
+        assertTrue(sent >= 100_000 && sent < 1L << 30, "bytes before the cut: " + sent);
     }
 
     @Test

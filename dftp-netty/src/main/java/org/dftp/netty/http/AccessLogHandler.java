@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.FileRegion;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -172,7 +173,12 @@ final class AccessLogHandler extends ChannelDuplexHandler {
         return 0;
     }
 
+    /** The request line; null for the stand-in the codec makes of a line it could not read (nothing was sent). */
     private static String requestLine(Channel ch, HttpRequest req) {
+        if (req.decoderResult().isFailure() && req instanceof FullHttpRequest) {
+            // HttpRequestDecoder's "GET /bad-request HTTP/1.0": logging it would say the client sent it.
+            return null;
+        }
         String version = ch instanceof Http2StreamChannel ? "HTTP/2.0" : req.protocolVersion().text();
         return req.method().name() + ' ' + req.uri() + ' ' + version;
     }

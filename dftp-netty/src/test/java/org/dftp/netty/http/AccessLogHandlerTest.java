@@ -137,6 +137,15 @@ class AccessLogHandlerTest {
     }
 
     @Test
+    void aRequestLineTheCodecCouldNotReadIsLoggedAsADash() throws Exception {
+        // Not the codec's stand-in "GET /bad-request HTTP/1.0", which the client never sent.
+        RawResponse tooLong = EmbeddedHttp.only(http.exchange("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: t\r\n\r\n"),
+                "GET");
+        assertEquals(414, tooLong.status());
+        assertEquals(List.of("- - - [T] \"-\" 414 " + tooLong.body().length + " \"-\" \"-\""), lines(1));
+    }
+
+    @Test
     void headersThatNeverEndGetA408LineWithoutARequest() throws Exception {
         http.channel.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("GET /fs/test.txt HTTP/1.1\r\nHost: t\r\n",
                 StandardCharsets.ISO_8859_1));

@@ -36,6 +36,10 @@ final class MetricsText {
                 "Local directories past the inotify watch limit, rescanned periodically instead of watched.");
         t.sample("dftp_unwatched_directories", "", m.unwatchedDirectories());
 
+        t.help("dftp_access_log_dropped_total", "counter",
+                "Access-log lines dropped because the writer fell behind the requests (-access-log).");
+        t.sample("dftp_access_log_dropped_total", "", m.accessLogDropped());
+
         t.help("dftp_bytes_served_total", "counter", "Bytes of file content served over HTTP, by where they came from.");
         t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
         t.sample("dftp_bytes_served_total", label("source", "proxied"), m.bytesServedProxied.sum());

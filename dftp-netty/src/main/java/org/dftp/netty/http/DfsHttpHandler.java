@@ -218,6 +218,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest req, User user) {
+        if (user != User.ANONYMOUS) {
+            AccessLogHandler.authenticated(ctx.pipeline(), req, user.name());
+        }
         String method = req.method().name();
         boolean reads = !DavHandler.writes(method);
         if (reads && user == User.ANONYMOUS && !context.access().anonymousRead()) {

@@ -32,6 +32,12 @@ final class MetricsText {
         t.help("dftp_entries", "gauge", "Entries (files and directories) in this node's tree of the whole DFS.");
         t.sample("dftp_entries", "", s.tree().size());
 
+        t.help("dftp_direct_memory_bytes", "gauge",
+                "Direct (off-heap) memory in use: Netty's pooled buffers, and the JDK's NIO buffers.");
+        t.sample("dftp_direct_memory_bytes", label("pool", "netty"),
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+        t.sample("dftp_direct_memory_bytes", label("pool", "nio"), nioDirectBytes());
+
         t.help("dftp_unwatched_directories", "gauge",
                 "Local directories past the inotify watch limit, rescanned periodically instead of watched.");
         t.sample("dftp_unwatched_directories", "", m.unwatchedDirectories());
@@ -90,6 +96,16 @@ final class MetricsText {
             }
         }
         return t.out.toString();
+    }
+
+    private static long nioDirectBytes() {
+        for (java.lang.management.BufferPoolMXBean pool
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
     }
 
     /** The FTP port's families; absent when the node serves no FTP. */

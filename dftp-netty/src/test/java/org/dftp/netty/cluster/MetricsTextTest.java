@@ -63,6 +63,8 @@ class MetricsTextTest {
         assertTrue(text.contains("dftp_peer_update_age_seconds{peer=\"b\"} 9\n"), text);
         assertTrue(text.contains("dftp_peer_last_alive_age_seconds{peer=\"c\"} 1\n"), text);
         assertTrue(text.contains("\ndftp_unwatched_directories 7\n"), text);
+        assertTrue(text.contains("\ndftp_direct_memory_bytes{pool=\"netty\"} "), text);
+        assertTrue(text.contains("\ndftp_direct_memory_bytes{pool=\"nio\"} "), text);
         assertTrue(text.contains("\ndftp_access_log_dropped_total 12\n"), text);
     }
 

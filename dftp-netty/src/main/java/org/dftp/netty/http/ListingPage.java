@@ -133,7 +133,9 @@ final class ListingPage {
         if (n.isDirectory()) {
             b.append("/\">").append(UrlPaths.escape(name)).append("/</a><td>-<td>");
         } else {
-            b.append("\">").append(UrlPaths.escape(name)).append("</a><td title=\"").append(n.size()).append(" bytes\">");
+            b.append("\">").append(UrlPaths.escape(name)).append("</a><td title=\"");
+            exact(b, n.size());
+            b.append("\">");
             size(b, n.size());
             b.append("<td>");
         }
@@ -151,9 +153,16 @@ final class ListingPage {
     static void foot(StringBuilder b, int files, int dirs, long bytes) {
         b.append("</tbody></table><p id=\"total\">").append(files).append(files == 1 ? " file, " : " files, ")
                 .append(dirs).append(dirs == 1 ? " directory, " : " directories, ")
-                .append("<span title=\"").append(bytes).append(" bytes\">");
+                .append("<span title=\"");
+        exact(b, bytes);
+        b.append("\">");
         size(b, bytes);
         b.append("</span> in files</p></body></html>\n");
+    }
+
+    /** The exact count, for the hover text: {@code 1 byte}, {@code 1024 bytes}. */
+    private static void exact(StringBuilder b, long bytes) {
+        b.append(bytes).append(bytes == 1 ? " byte" : " bytes");
     }
 
     /** {@code bytes} in binary units with one decimal ({@code 1.5 KiB}); below 1 KiB in bytes ({@code 512 B}). */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.netty.testing.RawResponse;
@@ -187,6 +191,38 @@ class ListingPageTest extends ListingFixture {
         int full = http.get("/fs/empty/").body().length;
         int perRow = (full - empty) / 1000;
         assertTrue(perRow < 120, "a row of a 13-character name: " + perRow + " bytes");
+    }
+
+    @Test
+    void aLargePageIsPulledPieceByPieceEachAboutOneChunk() {
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            changes.add(file(String.format("big/f%05d.txt", i), "ga", i, Trees.CAPTURE_TIME));
+        }
+        tree = DfsTree.EMPTY.apply(changes);
+        byte[] whole = http.get("/fs/big/").body();
+        ListingBody body = new ListingBody(DfsPath.of("/big"), ListingOrder.DEFAULT.apply(tree.lookup(DfsPath.of("/big")).children()),
+                ListingBody.Format.HTML, ListingOrder.DEFAULT, p -> false);
+        ByteArrayOutputStream pulled = new ByteArrayOutputStream();
+        int pieces = 0;
+        while (!body.isEndOfInput()) {
+            ByteBuf piece = body.readChunk(UnpooledByteBufAllocator.DEFAULT);
+            try {
+                assertTrue(piece.readableBytes() <= BodySource.CHUNK + 1024, "piece " + pieces + ": " + piece.readableBytes());
+                assertTrue(body.isEndOfInput() || piece.readableBytes() >= BodySource.CHUNK, "a full piece but the last");
+                byte[] bytes = new byte[piece.readableBytes()];
+                piece.readBytes(bytes);
+                pulled.writeBytes(bytes);
+                pieces++;
+            } finally {
+                piece.release();
+            }
+        }
+        assertTrue(pieces >= whole.length / BodySource.CHUNK, pieces + " pieces of " + whole.length + " bytes");
+        String page = pulled.toString(StandardCharsets.UTF_8);
+        assertEquals(new String(whole, StandardCharsets.UTF_8), page);
+        assertTrue(page.endsWith("<p id=\"total\">5000 files, 0 directories, <span title=\"12497500 bytes\">11.9 MiB</span>"
+                + " in files</p></body></html>\n"), "the foot counted every piece's rows: " + page.substring(page.length() - 200));
     }
 
     @Test

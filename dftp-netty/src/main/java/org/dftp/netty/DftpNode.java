@@ -75,6 +75,8 @@ public final class DftpNode implements AutoCloseable {
     private LocalWrites writes;
     private ServerTls serverTls;
     private PeerTls peerTls;
+    /** Signs and checks the hops between public ports in a cluster with a secret; null without one. */
+    private org.dftp.netty.http.HopSignature hop;
     private final LoginThrottle throttle = new LoginThrottle();
     private AccessLog accessLog = AccessLog.OFF;
     /**
@@ -183,9 +185,12 @@ public final class DftpNode implements AutoCloseable {
 
     private void listen() throws InterruptedException, IOException {
         peerTls = peerTls();
+        org.dftp.core.auth.ClusterKey secret = config.peers().secret();
+        // One for the node: its replay guard sees every hop that reaches the public port.
+        hop = secret == null ? null : new org.dftp.netty.http.HopSignature(secret, Clock.systemUTC());
         HttpClient peerFiles = ProxyClient.create(workers, peerTls);
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
-        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null, hop);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
@@ -219,10 +224,10 @@ public final class DftpNode implements AutoCloseable {
                 }
                 options = options.withTls(new FtpTls(tls::jdkContext, t.ftpRequireTls()));
             }
-            PeerFileStreams streams = new PeerFileStreams(addresses, peerTls);
+            PeerFileStreams streams = new PeerFileStreams(addresses, peerTls, hop);
             NodeConfig.Writes w = config.writes();
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
-                    users.isEmpty() ? null : new PeerWrites(addresses, peerTls), users, throttle, w.anonymousRead(),
+                    users.isEmpty() ? null : new PeerWrites(addresses, peerTls, hop), users, throttle, w.anonymousRead(),
                     w.maxUploadSize());
             ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites,
                     accessLog);
@@ -262,7 +267,8 @@ public final class DftpNode implements AutoCloseable {
         users = w.usersFile() == null ? Users.none() : Users.load(w.usersFile());
         ExecutorService verifier = Executors.newFixedThreadPool(2, daemon("dftp-auth"));
         started.add(verifier::shutdownNow);
-        return new Access(users, w.anonymousRead(), throttle, addresses::isPeer, verifier);
+        Access access = new Access(users, w.anonymousRead(), throttle, addresses::isPeer, verifier);
+        return hop == null ? access : access.withHopSignature(hop);
     }
 
     /** WebDAV over this node's disk: disk work on a few threads of its own, never on an event loop. */
@@ -270,7 +276,7 @@ public final class DftpNode implements AutoCloseable {
         EventExecutorGroup io = new DefaultEventExecutorGroup(WRITE_THREADS, daemon("dftp-write"));
         started.add(() -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS));
         writes = new LocalWrites(localRoot, local);
-        DavContext dav = new DavContext(writes, WriteForwarder.toPeers(addresses::publicAddress, peerTls),
+        DavContext dav = new DavContext(writes, WriteForwarder.toPeers(addresses::publicAddress, peerTls, hop),
                 config.writes().maxUploadSize(), io);
         return new DavHandler(() -> store.snapshot().tree(), config.nodeName(), dav, !users.isEmpty());
     }

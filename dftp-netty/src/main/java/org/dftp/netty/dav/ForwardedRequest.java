@@ -77,9 +77,13 @@ final class ForwardedRequest implements RequestBody {
     private boolean finished;
     private int unflushed;
 
+    /** Signs the request and the user it vouches for, in a cluster with a secret; null without one. */
+    private final org.dftp.netty.http.HopSignature hop;
+
     private ForwardedRequest(ChannelHandlerContext client, HttpRequest req, String ownerName, Runnable done,
-                             org.dftp.netty.tls.PeerTls tls) {
+                             org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
         this.tls = tls;
+        this.hop = hop;
         this.client = client;
         this.req = req;
         this.ownerName = ownerName;
@@ -88,9 +92,9 @@ final class ForwardedRequest implements RequestBody {
 
     /** The node's forwarder: owners' addresses from the cluster state. */
     static WriteForwarder over(java.util.function.Function<String, HostPort> addresses,
-                               org.dftp.netty.tls.PeerTls tls) {
+                               org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
         return (ctx, req, ownerName, user, done) -> {
-            ForwardedRequest f = new ForwardedRequest(ctx, req, ownerName, done, tls);
+            ForwardedRequest f = new ForwardedRequest(ctx, req, ownerName, done, tls, hop);
             HostPort addr = addresses.apply(ownerName);
             if (addr == null) {
                 f.fail(HttpResponseStatus.BAD_GATEWAY, "node " + ownerName + " owns this place, but its address is unknown");
@@ -116,7 +120,8 @@ final class ForwardedRequest implements RequestBody {
                 HttpHeaderNames.UPGRADE, HttpHeaderNames.EXPECT, HttpHeaderNames.AUTHORIZATION}) {
             h.remove(name);
         }
-        h.set(Access.VOUCHED_USER, user.name());
+        String vouched = org.dftp.netty.http.HopSignature.wireForm(user.name());
+        h.set(Access.VOUCHED_USER, vouched);
         h.set(HttpHeaderNames.HOST, addr.toString());
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         String dest = h.get("Destination");
@@ -134,7 +139,13 @@ final class ForwardedRequest implements RequestBody {
             hops = r == null || r.isEmpty() ? 0 : Integer.parseInt(r.get(0));
             uri = uri.substring(0, q);
         }
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), uri + "?redirN=" + (hops + 1), h);
+        String target = uri + "?redirN=" + (hops + 1);
+        if (hop != null) {
+            h.set(org.dftp.netty.http.HopSignature.HEADER, hop.sign(req.method().name(), target, vouched));
+        } else {
+            h.remove(org.dftp.netty.http.HopSignature.HEADER); // never a client's, passed on
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), target, h);
     }
 
     private void connect(HostPort addr, HttpRequest out) {

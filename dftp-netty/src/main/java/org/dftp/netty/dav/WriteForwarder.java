@@ -10,11 +10,12 @@ import org.dftp.netty.http.RequestBody;
 public interface WriteForwarder {
     /**
      * Relays to the owners' public HTTP ports, found by name ({@code addresses} gives null for an unknown one),
-     * over TLS when {@code tls} is not null.
+     * over TLS when {@code tls} is not null, each request signed with {@code hop} in a cluster with a secret
+     * (null without one).
      */
     static WriteForwarder toPeers(java.util.function.Function<String, org.dftp.netty.HostPort> addresses,
-                                  org.dftp.netty.tls.PeerTls tls) {
-        return ForwardedRequest.over(addresses, tls);
+                                  org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
+        return ForwardedRequest.over(addresses, tls, hop);
     }
 
     /**

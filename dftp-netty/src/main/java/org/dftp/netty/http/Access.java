@@ -17,9 +17,9 @@ import org.dftp.core.auth.Users;
  * against guessing, and which addresses are peers whose {@value #VOUCHED_USER} header is believed.
  *
  * <p>A peer that forwards a write to the owner vouches for the caller it authenticated by naming it in
- * {@value #VOUCHED_USER}; the owner takes the user's rights from its own users file. Until the cluster
- * signs its requests, the header is believed from any address of a node in the cluster state and from
- * nowhere else (docs/WRITES.md).
+ * {@value #VOUCHED_USER}; the owner takes the user's rights from its own users file. The header is believed
+ * from an address of a node in the cluster state and from nowhere else, and in a cluster with a secret only
+ * with a good {@link HopSignature} (docs/WRITES.md).
  */
 public final class Access {
     public static final String VOUCHED_USER = "X-Dftp-User";
@@ -35,6 +35,8 @@ public final class Access {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<User>> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final byte[] flightKey = randomKey();
+    /** With a cluster secret, what every hop from another node must be signed with; null without one. */
+    private final HopSignature hops;
 
     private static byte[] randomKey() {
         byte[] k = new byte[32];
@@ -48,11 +50,38 @@ public final class Access {
      */
     public Access(Users users, boolean anonymousRead, LoginThrottle throttle, Predicate<InetAddress> peers,
                   Executor verifier) {
+        this(users, anonymousRead, throttle, peers, verifier, null);
+    }
+
+    private Access(Users users, boolean anonymousRead, LoginThrottle throttle, Predicate<InetAddress> peers,
+                   Executor verifier, HopSignature hops) {
         this.users = Objects.requireNonNull(users, "users");
         this.anonymousRead = anonymousRead;
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.peers = Objects.requireNonNull(peers, "peers");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.hops = hops;
+    }
+
+    /** The same, in a cluster with a secret: every hop from another node must be signed with {@code hops}. */
+    public Access withHopSignature(HopSignature hops) {
+        return new Access(users, anonymousRead, throttle, peers, verifier, Objects.requireNonNull(hops, "hops"));
+    }
+
+    /**
+     * Why {@code req} is refused as a hop, or null: in a cluster with a secret, a request that claims to come
+     * from another node ({@code redirN} in its query, or a vouched user) must carry that node's
+     * {@link HopSignature}; without a secret, or for a request that claims nothing, there is nothing to check.
+     */
+    String hopRefusal(HttpRequest req) {
+        if (hops == null) {
+            return null;
+        }
+        String user = req.headers().get(VOUCHED_USER);
+        if (user == null && !req.uri().contains("redirN=")) {
+            return null;
+        }
+        return hops.refusal(req.method().name(), req.uri(), user, req.headers().get(HopSignature.HEADER));
     }
 
     /**
@@ -118,7 +147,9 @@ public final class Access {
         if (name == null || from == null || !peers.test(from)) {
             return null;
         }
-        return users.find(name);
+        // Sent as UTF-8 bytes (HopSignature.wireForm), read one char per byte.
+        return users.find(new String(name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A name and password from an {@code Authorization: Basic} header. */

@@ -150,6 +150,16 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
         Access access = context.access();
         InetAddress from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        String forged = access.hopRefusal(req);
+        if (forged != null) {
+            log.info("HTTP: refused {} {} from {} as a hop: {}", req.method(), req.uri(),
+                    from == null ? "?" : from.getHostAddress(), forged);
+            FullHttpResponse res = text(HttpResponseStatus.UNAUTHORIZED, forged + "\n");
+            res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, HopSignature.HEADER);
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            HttpResponses.sendFull(ctx, req, res);
+            return;
+        }
         User user = access.vouched(req, from);
         if (user != null) {
             route(ctx, req, user);

@@ -69,6 +69,12 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
      */
     static PeerBodyStream get(HostPort owner, String target, long offset, int connectTimeoutMillis,
                               int headersTimeoutMillis, int readTimeoutMillis) throws IOException {
+        return get(owner, target, null, offset, connectTimeoutMillis, headersTimeoutMillis, readTimeoutMillis);
+    }
+
+    /** The same, with {@code hop} (a {@code HopSignature} header value, or null) on the request. */
+    static PeerBodyStream get(HostPort owner, String target, String hop, long offset, int connectTimeoutMillis,
+                              int headersTimeoutMillis, int readTimeoutMillis) throws IOException {
         InetSocketAddress address = owner.host().isEmpty()
                 ? new InetSocketAddress(InetAddress.getLoopbackAddress(), owner.port())
                 : new InetSocketAddress(owner.host(), owner.port());
@@ -85,7 +91,7 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
             selector = Selector.open();
             stream = new PeerBodyStream(channel, selector, readTimeoutMillis);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(headersTimeoutMillis);
-            stream.send(request(owner, target, offset), deadline);
+            stream.send(request(owner, target, hop, offset), deadline);
             stream.readHead(offset, deadline);
             return stream;
         } catch (IOException | RuntimeException e) {
@@ -101,12 +107,15 @@ final class PeerBodyStream extends InputStream implements ByteBufferSource {
         }
     }
 
-    private static String request(HostPort owner, String target, long offset) {
+    private static String request(HostPort owner, String target, String hop, long offset) {
         StringBuilder b = new StringBuilder(128)
                 .append("GET ").append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(owner).append("\r\n")
                 .append("User-Agent: dftp-ftp\r\n")
                 .append("Connection: close\r\n");
+        if (hop != null) {
+            b.append(org.dftp.netty.http.HopSignature.HEADER).append(": ").append(hop).append("\r\n");
+        }
         if (offset > 0) {
             b.append("Range: bytes=").append(offset).append("-\r\n");
         }

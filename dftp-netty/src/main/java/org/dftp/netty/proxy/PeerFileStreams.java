@@ -27,26 +27,36 @@ public final class PeerFileStreams {
     private final int headersTimeoutMillis;
     private final int readTimeoutMillis;
     private final org.dftp.netty.tls.PeerTls tls;
+    /** Signs each request to an owner in a cluster with a secret; null without one. */
+    private final org.dftp.netty.http.HopSignature hop;
 
     public PeerFileStreams(PeerAddresses peers) {
-        this(peers, null);
+        this(peers, null, null);
     }
 
-    /** @param tls TLS to the owners ({@code -peer-tls}), or null */
-    public PeerFileStreams(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls) {
-        this(peers, HEADERS_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, tls);
+    /**
+     * @param tls TLS to the owners ({@code -peer-tls}), or null
+     * @param hop signs every request to an owner, in a cluster with a secret; null without one
+     */
+    public PeerFileStreams(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
+        this(peers, HEADERS_TIMEOUT_MILLIS, READ_TIMEOUT_MILLIS, tls, hop);
     }
 
     PeerFileStreams(PeerAddresses peers, int headersTimeoutMillis, int readTimeoutMillis) {
-        this(peers, headersTimeoutMillis, readTimeoutMillis, null);
+        this(peers, headersTimeoutMillis, readTimeoutMillis, null, null);
     }
 
     private PeerFileStreams(PeerAddresses peers, int headersTimeoutMillis, int readTimeoutMillis,
-                            org.dftp.netty.tls.PeerTls tls) {
+                            org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
         this.peers = peers;
         this.headersTimeoutMillis = headersTimeoutMillis;
         this.readTimeoutMillis = readTimeoutMillis;
         this.tls = tls;
+        this.hop = hop;
+    }
+
+    private String signed(String target) {
+        return hop == null ? null : hop.sign("GET", target, null);
     }
 
     /**
@@ -67,8 +77,8 @@ public final class PeerFileStreams {
         }
         PeerBodyStream in;
         try {
-            in = PeerBodyStream.get(addr, target, offset, CONNECT_TIMEOUT_MILLIS, headersTimeoutMillis,
-                    readTimeoutMillis);
+            in = PeerBodyStream.get(addr, target, signed(target), offset, CONNECT_TIMEOUT_MILLIS,
+                    headersTimeoutMillis, readTimeoutMillis);
         } catch (IOException e) {
             throw new IOException("node " + owner + " did not answer: " + e.getMessage(), e);
         }
@@ -103,6 +113,9 @@ public final class PeerFileStreams {
         c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
         c.setReadTimeout(readTimeoutMillis);
         c.setUseCaches(false);
+        if (hop != null) {
+            c.setRequestProperty(org.dftp.netty.http.HopSignature.HEADER, signed(target));
+        }
         if (offset > 0) {
             c.setRequestProperty("Range", "bytes=" + offset + "-");
         }

@@ -86,28 +86,36 @@ public final class PeerWrites implements RemoteWrites {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private final Function<String, HostPort> addresses;
+    /** Signs each request in a cluster with a secret; null without one. */
+    private final org.dftp.netty.http.HopSignature hop;
     private final int answerTimeoutMillis;
     private final org.dftp.netty.tls.PeerTls tls;
 
     /** @param peers where each peer's public API is */
     public PeerWrites(PeerAddresses peers) {
-        this(peers, null);
+        this(peers, null, null);
     }
 
-    /** @param tls TLS to the owners ({@code -peer-tls}), or null */
-    public PeerWrites(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls) {
-        this(peers::publicAddress, ANSWER_TIMEOUT_MILLIS, tls);
+    /**
+     * @param tls TLS to the owners ({@code -peer-tls}), or null
+     * @param hop signs every request to an owner and the user it vouches for, in a cluster with a secret;
+     *            null without one
+     */
+    public PeerWrites(PeerAddresses peers, org.dftp.netty.tls.PeerTls tls, org.dftp.netty.http.HopSignature hop) {
+        this(peers::publicAddress, ANSWER_TIMEOUT_MILLIS, tls, hop);
     }
 
     /** @param addresses the public {@code host:port} of a node, or null when it is unknown */
     PeerWrites(Function<String, HostPort> addresses, int answerTimeoutMillis) {
-        this(addresses, answerTimeoutMillis, null);
+        this(addresses, answerTimeoutMillis, null, null);
     }
 
-    PeerWrites(Function<String, HostPort> addresses, int answerTimeoutMillis, org.dftp.netty.tls.PeerTls tls) {
+    PeerWrites(Function<String, HostPort> addresses, int answerTimeoutMillis, org.dftp.netty.tls.PeerTls tls,
+               org.dftp.netty.http.HopSignature hop) {
         this.addresses = Objects.requireNonNull(addresses, "addresses");
         this.answerTimeoutMillis = answerTimeoutMillis;
         this.tls = tls;
+        this.hop = hop;
     }
 
     @Override
@@ -266,11 +274,17 @@ public final class PeerWrites implements RemoteWrites {
         }
 
         StringBuilder head(String method, String target, String user) {
-            return new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+            StringBuilder b = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(addr).append("\r\n")
                     .append("User-Agent: dftp-ftp\r\n")
                     .append("Connection: close\r\n")
                     .append("X-Dftp-User: ").append(user).append("\r\n");
+            if (hop != null) {
+                b.append(org.dftp.netty.http.HopSignature.HEADER).append(": ")
+                        .append(hop.sign(method, target, org.dftp.netty.http.HopSignature.wireForm(user)))
+                        .append("\r\n");
+            }
+            return b;
         }
 
         Answer answer() throws IOException {

@@ -25,6 +25,7 @@ import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.BaseSubscriber;
+import org.dftp.netty.http.HopSignature;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
@@ -59,17 +60,23 @@ public final class RemoteFileProxy implements RemoteFiles {
     private final String scheme;
     private final PeerAddresses peers;
     private final NodeMetrics metrics;
+    /** Signs each hop in a cluster with a secret; null without one. */
+    private final HopSignature hop;
 
     public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics) {
-        this(client, peers, metrics, false);
+        this(client, peers, metrics, false, null);
     }
 
-    /** @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https */
-    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls) {
+    /**
+     * @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https
+     * @param hop signs every request to an owner, in a cluster with a secret; null without one
+     */
+    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls, HopSignature hop) {
         this.scheme = tls ? "https://" : "http://";
         this.client = client;
         this.peers = peers;
         this.metrics = metrics;
+        this.hop = hop;
     }
 
     @Override
@@ -91,7 +98,8 @@ public final class RemoteFileProxy implements RemoteFiles {
                     + ", which is not a known peer\n", done);
             return;
         }
-        String uri = scheme + addr + "/fs" + encode(path) + query(req, hops + 1);
+        String target = "/fs" + encode(path) + query(req, hops + 1);
+        String uri = scheme + addr + target;
         HttpHeaders forwarded = req.headers();
         boolean head = HttpMethod.HEAD.equals(req.method());
         Relay relay = new Relay(ctx, req, path, owner, ownCopy, done);
@@ -101,6 +109,9 @@ public final class RemoteFileProxy implements RemoteFiles {
                         if (v != null) {
                             h.set(name, v);
                         }
+                    }
+                    if (hop != null) {
+                        h.set(HopSignature.HEADER, hop.sign(head ? "HEAD" : "GET", target, null));
                     }
                 })
                 .request(head ? HttpMethod.HEAD : HttpMethod.GET)

@@ -91,6 +91,27 @@ wrk_run() {
   echo "$rps $bps"
 }
 
+# ports_free PORT...: stops the run when one is taken: a server of someone else's run would be measured.
+ports_free() {
+  local p
+  for p in "$@"; do
+    if ss -ltn | awk '{print $4}' | grep -q ":$p\$"; then echo "bench: port $p is in use" >&2; exit 1; fi
+  done
+}
+
+# rotate_lua: $BENCH_OUT/rotate.lua, a wrk script whose connections request f64m-0..3.bin in turn under
+# the prefix given after wrk's "--".
+rotate_lua() {
+  cat > "$BENCH_OUT/rotate.lua" <<'LUA'
+local prefix, i = "/", 0
+function init(args) prefix = args[1] or "/" end
+function request()
+  i = (i + 1) % 4
+  return wrk.format("GET", prefix .. "f64m-" .. i .. ".bin")
+end
+LUA
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 machine() {

@@ -22,20 +22,10 @@ for i in 0 1 2 3; do
 done
 cat "$data"/*.bin > /dev/null # in the page cache for both sides
 
-# The ports must be free: a server of someone else's run on them would be measured (or joined) instead.
-for p in 17240 17241 17250 17251 18290 18291; do
-  if ss -ltn | awk '{print $4}' | grep -q ":$p\$"; then echo "bench: port $p is in use" >&2; exit 1; fi
-done
+ports_free 17240 17241 17250 17251 18290 18291
 
 # Each connection requests the four files in turn.
-cat > "$BENCH_OUT/rotate.lua" <<'LUA'
-local prefix, i = "/", 0
-function init(args) prefix = args[1] or "/" end
-function request()
-  i = (i + 1) % 4
-  return wrk.format("GET", prefix .. "f64m-" .. i .. ".bin")
-end
-LUA
+rotate_lua
 
 # nginx: the upstream serves the files, the front proxies to it.
 start_nginx "$data" 18290

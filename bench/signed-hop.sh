@@ -21,27 +21,27 @@ cat "$data"/*.bin > /dev/null
 secret="$BENCH_OUT/hop-secret"
 head -c 32 /dev/urandom | base64 > "$secret"
 
-ports_free 17340 17341 17350 17351 17360 17361 17370 17371
+ports_free 17640 17641 17650 17651 17660 17661 17670 17671
 
 rotate_lua
 
-start_dftp hop-b1 "$data" 17350 17351
-start_dftp hop-a1 "$BENCH_OUT/hop-a1" 17340 17341
-start_dftp hop-b2 "$data" 17370 17371 -cluster-secret-file="$secret"
-start_dftp hop-a2 "$BENCH_OUT/hop-a2" 17360 17361 -cluster-secret-file="$secret"
-for p in 17340 17350 17360 17370; do wait_http "http://127.0.0.1:$p/fs/"; done
-curl -fs -o /dev/null -d peer=127.0.0.1:17351 http://127.0.0.1:17341/join/
-"$BENCH_ROOT/bin/dftp" join -cluster-secret-file="$secret" 127.0.0.1:17361 127.0.0.1:17371 > /dev/null
-for p in 17340 17360; do
+start_dftp hop-b1 "$data" 17650 17651
+start_dftp hop-a1 "$BENCH_OUT/hop-a1" 17640 17641
+start_dftp hop-b2 "$data" 17670 17671 -cluster-secret-file="$secret"
+start_dftp hop-a2 "$BENCH_OUT/hop-a2" 17660 17661 -cluster-secret-file="$secret"
+for p in 17640 17650 17660 17670; do wait_http "http://127.0.0.1:$p/fs/"; done
+curl -fs -o /dev/null -d peer=127.0.0.1:17651 http://127.0.0.1:17641/join/
+"$BENCH_ROOT/bin/dftp" join -cluster-secret-file="$secret" 127.0.0.1:17661 127.0.0.1:17671 > /dev/null
+for p in 17640 17660; do
   deadline=$(( $(date +%s) + 30 ))
   until [ "$(curl -fs "http://127.0.0.1:$p/find/" | grep -c 'f64m-')" = 4 ]; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: the node on $p never listed its peer's files" >&2; exit 1; }
     sleep 0.1
   done
 done
-cmp <(curl -fs http://127.0.0.1:17360/fs/f64m-1.bin) "$data/f64m-1.bin"
-cmp <(curl -fs http://127.0.0.1:17340/fs/f64m-1.bin) "$data/f64m-1.bin"
-[ "$(curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:17370/fs/f1k.bin?redirN=1')" = 401 ] \
+cmp <(curl -fs http://127.0.0.1:17660/fs/f64m-1.bin) "$data/f64m-1.bin"
+cmp <(curl -fs http://127.0.0.1:17640/fs/f64m-1.bin) "$data/f64m-1.bin"
+[ "$(curl -s -o /dev/null -w '%{http_code}' 'http://127.0.0.1:17670/fs/f1k.bin?redirN=1')" = 401 ] \
   || { echo "bench: the signed owner took an unsigned hop" >&2; exit 1; }
 
 big() { wrk -t2 -c64 -d"$2"s --timeout 30s -s "$BENCH_OUT/rotate.lua" "http://127.0.0.1:$1" -- /fs/ | tee -a "$BENCH_OUT/wrk.log" \
@@ -51,14 +51,14 @@ small() { wrk_run 64 "$2" "http://127.0.0.1:$1/fs/f1k.bin" | cut -d' ' -f1; }
 
 echo "machine: $(machine)"
 echo "load before: $(uptime | sed 's/.*load average/load average/')"
-echo "cold (first 3 s, 1 KiB through the proxy): unsigned $(small 17340 3) req/s, signed $(small 17360 3) req/s"
-for p in 17340 17360; do big "$p" 4 > /dev/null; small "$p" 4 > /dev/null; done
+echo "cold (first 3 s, 1 KiB through the proxy): unsigned $(small 17640 3) req/s, signed $(small 17660 3) req/s"
+for p in 17640 17660; do big "$p" 4 > /dev/null; small "$p" 4 > /dev/null; done
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 ub=(); sb=(); us=(); ss_=()
 for ((i = 0; i < rounds; i++)); do
-  ub+=("$(big 17340 "$dur")"); sb+=("$(big 17360 "$dur")")
-  us+=("$(small 17340 "$dur")"); ss_+=("$(small 17360 "$dur")")
+  ub+=("$(big 17640 "$dur")"); sb+=("$(big 17660 "$dur")")
+  us+=("$(small 17640 "$dur")"); ss_+=("$(small 17660 "$dur")")
 done
 UB=$(printf '%s\n' "${ub[@]}" | median); SB=$(printf '%s\n' "${sb[@]}" | median)
 US=$(printf '%s\n' "${us[@]}" | median); SS=$(printf '%s\n' "${ss_[@]}" | median)

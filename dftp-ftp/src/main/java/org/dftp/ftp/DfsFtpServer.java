@@ -24,6 +24,7 @@ import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
 import org.dftp.core.access.AccessLog;
 import org.dftp.core.local.LocalRoot;
+import org.dftp.core.metrics.DurationHistogram;
 import org.dftp.core.tree.DfsTree;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,8 @@ public final class DfsFtpServer implements AutoCloseable {
     private final ConnectionLimitFtplet connections;
     private final LoginTimeout loginTimeout;
     private final FtpServer server;
+    /** How long each transfer took, command to final reply. */
+    private final DurationHistogram transferDurations = new DurationHistogram();
 
     /**
      * Builds a read-only server with anonymous logins only; nothing listens before {@link #start()}.
@@ -109,7 +112,7 @@ public final class DfsFtpServer implements AutoCloseable {
         factory.setMessageResource(new DftpMessages(options.nodeName(), writes.writable(), writes.anonymousRead(),
                 options.tls().enabled()));
         factory.setConnectionConfig(connectionConfig(options, writes));
-        factory.setFtplets(ftplets(options, connections, writes, accessLog));
+        factory.setFtplets(ftplets(options, connections, writes, accessLog, transferDurations));
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("LIST", new UnixListCommand());
         commands.addCommand("STOR", new UploadCommand(UploadCommand.Mode.STOR));
@@ -184,7 +187,8 @@ public final class DfsFtpServer implements AutoCloseable {
 
     /** In this order: the connection count must see every connection, the idle reset every command. */
     private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections,
-                                               FtpWrites writes, AccessLog accessLog) {
+                                               FtpWrites writes, AccessLog accessLog,
+                                               DurationHistogram transferDurations) {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("connectionLimit", connections);
         if (options.tls().required()) {
@@ -197,6 +201,7 @@ public final class DfsFtpServer implements AutoCloseable {
         if (accessLog.enabled()) {
             ftplets.put("accessLog", new AccessLogFtplet(accessLog));
         }
+        ftplets.put("transferTimer", new TransferTimer(transferDurations)); // last: what a guard refused is not timed
         return ftplets;
     }
 
@@ -240,7 +245,7 @@ public final class DfsFtpServer implements AutoCloseable {
         return new FtpMetrics(connections.connected(), s.getTotalConnectionNumber(), s.getTotalLoginNumber(),
                 s.getTotalFailedLoginNumber(), connections.refusedMax(), connections.refusedPerAddress(),
                 loginTimeout.timedOut(), s.getTotalDownloadNumber(), s.getTotalDownloadSize(),
-                s.getTotalUploadNumber(), s.getTotalUploadSize());
+                s.getTotalUploadNumber(), s.getTotalUploadSize(), transferDurations.snapshot());
     }
 
     /** Control connections open now, those being refused with {@code 421} included. */

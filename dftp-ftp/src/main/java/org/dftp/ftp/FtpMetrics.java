@@ -16,8 +16,10 @@ package org.dftp.ftp;
  * @param bytesDownloaded bytes they sent
  * @param uploads completed {@code STOR}, {@code APPE} and {@code STOU}s
  * @param bytesUploaded bytes they received
+ * @param transferDurations how long transfers took, command to final reply, those that failed included
  */
 public record FtpMetrics(int sessionsOpen, long sessions, long logins, long failedLogins,
                          long refusedMaxConnections, long refusedPerAddress, long loginTimeouts,
-                         long downloads, long bytesDownloaded, long uploads, long bytesUploaded) {
+                         long downloads, long bytesDownloaded, long uploads, long bytesUploaded,
+                         org.dftp.core.metrics.DurationHistogram.Snapshot transferDurations) {
 }

@@ -59,7 +59,9 @@ class FtpMetricsTest {
         // Three places, two per address, and a second to log in.
         ftp = new FtpTestServer(dfs, FtpTestServer.options(3, Duration.ofMinutes(1))
                 .withLoginLimits(Duration.ofSeconds(1), 2), writes);
-        assertEquals(new FtpMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), ftp.server.metrics());
+        FtpMetrics fresh = ftp.server.metrics();
+        assertEquals(0, fresh.sessions() + fresh.logins() + fresh.downloads() + fresh.uploads()
+                + fresh.transferDurations().count());
 
         FTPClient writer = ftp.login("writer", "w-secret");
         assertArrayEquals(TestDfs.text("old content"), FtpTestServer.retrieve(writer, "/old.txt"));
@@ -90,6 +92,8 @@ class FtpMetricsTest {
         assertEquals(1, m.uploads(), m::toString);
         assertEquals(UPLOAD.length, m.bytesUploaded(), m::toString);
         assertTrue(m.sessionsOpen() >= 1, m::toString);
+        assertEquals(2, m.transferDurations().count(), "the download and the upload were timed");
+        assertTrue(m.transferDurations().sumSeconds() > 0);
         writer.disconnect();
     }
 

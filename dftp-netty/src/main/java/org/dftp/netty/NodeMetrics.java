@@ -24,6 +24,10 @@ public final class NodeMetrics {
     /** Connections closed because the client stopped reading a response. */
     public final LongAdder stalledReadersCut = new LongAdder();
     private final ConcurrentHashMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
+    /** Public HTTP requests, from the request's arrival to its last byte's write. */
+    public final org.dftp.core.metrics.DurationHistogram httpDurations = new org.dftp.core.metrics.DurationHistogram();
+    /** Management requests, from arrival to the answer sent. */
+    public final org.dftp.core.metrics.DurationHistogram mgmtDurations = new org.dftp.core.metrics.DurationHistogram();
     /** Directories of the local tree that could not be watched (the inotify limit); read at each scrape. */
     private volatile java.util.function.IntSupplier unwatchedDirectories = () -> 0;
 

@@ -178,6 +178,11 @@ public final class ManagementServer {
     }
 
     Mono<Void> handle(HttpServerRequest req, HttpServerResponse res) {
+        long start = System.nanoTime();
+        return answer(req, res).doFinally(s -> metrics.mgmtDurations.observe(System.nanoTime() - start));
+    }
+
+    private Mono<Void> answer(HttpServerRequest req, HttpServerResponse res) {
         HttpError refused = framingRefusal(req);
         if (refused != null) {
             res.keepAlive(false); // nothing pipelined behind it is read

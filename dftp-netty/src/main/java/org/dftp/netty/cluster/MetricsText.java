@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.wire.NodeInfo;
+import org.dftp.core.metrics.DurationHistogram;
 import org.dftp.ftp.FtpMetrics;
 import org.dftp.netty.NodeMetrics;
 
@@ -58,6 +59,14 @@ final class MetricsText {
         FtpMetrics ftp = m.ftp();
         if (ftp != null) {
             t.ftp(ftp);
+        }
+
+        t.help("dftp_request_duration_seconds", "histogram",
+                "How long requests took, by interface: public HTTP (arrival to last byte written), management, and FTP transfers.");
+        t.histogram("http", m.httpDurations.snapshot());
+        t.histogram("mgmt", m.mgmtDurations.snapshot());
+        if (ftp != null) {
+            t.histogram("ftp", ftp.transferDurations());
         }
 
         t.help("dftp_updates_received_total", "counter", "Updates received from peers.");
@@ -131,6 +140,29 @@ final class MetricsText {
         help(name, "counter", text);
         sample(name, label("direction", "download"), download);
         sample(name, label("direction", "upload"), upload);
+    }
+
+    /** One interface's lines of the {@code dftp_request_duration_seconds} histogram. */
+    private void histogram(String iface, DurationHistogram.Snapshot h) {
+        String family = "dftp_request_duration_seconds";
+        for (int i = 0; i < h.cumulative().length; i++) {
+            String le = i < DurationHistogram.BOUNDS.length ? bound(DurationHistogram.BOUNDS[i]) : "+Inf";
+            line(family, family + "_bucket", "{interface=\"" + iface + "\",le=\"" + le + "\"}", Long.toString(h.cumulative()[i]));
+        }
+        line(family, family + "_sum", "{interface=\"" + iface + "\"}", Double.toString(h.sumSeconds()));
+        line(family, family + "_count", "{interface=\"" + iface + "\"}", Long.toString(h.count()));
+    }
+
+    private static String bound(double b) {
+        return b == Math.rint(b) ? Long.toString((long) b) : Double.toString(b);
+    }
+
+    /** A sample line of a family whose samples carry suffixes (a histogram's {@code _bucket}, {@code _sum}, {@code _count}). */
+    private void line(String family, String name, String labels, String value) {
+        if (!family.equals(this.family)) {
+            throw new IllegalStateException(name + " sampled outside its group (after " + this.family + ")");
+        }
+        out.append(name).append(labels).append(' ').append(value).append('\n');
     }
 
     private void help(String name, String type, String text) {

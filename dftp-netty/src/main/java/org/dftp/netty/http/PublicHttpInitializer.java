@@ -45,13 +45,13 @@ import org.dftp.netty.tls.ServerTls;
  *   <li>{@value #IDLE}: signals {@code -http-idle-timeout} without a byte from the client; the handler closes
  *       the connection unless a response is still going out (watching reads only spares a listener on every
  *       write);</li>
- *   <li>{@value #COUNTER}: counts responses by status;</li>
+ *   <li>{@value #COUNTER}: counts responses by status; {@value #TIMER}: times each request ({@link RequestTimer});</li>
  *   <li>{@value #COMPRESS}: gzip or deflate for listings and {@code /find/} when the client accepts it
  *       ({@link ListingCompressor}); files pass it untouched, a {@code FileRegion} included;</li>
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
  * </ol>
- * An HTTP/2 stream's pipeline has {@value #CODEC} (frames to the same HTTP objects), {@value #COUNTER},
+ * An HTTP/2 stream's pipeline has {@value #CODEC} (frames to the same HTTP objects), {@value #COUNTER}, {@value #TIMER},
  * {@value #COMPRESS}, {@value #CHUNKED} and {@value #HANDLER}.
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
  */
@@ -69,6 +69,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final String CHECK = "request-check";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
+    public static final String TIMER = "request-timer";
     public static final String COMPRESS = "listing-compressor";
     public static final String CHUNKED = "chunked-writer";
     public static final String HANDLER = "dfs-http";
@@ -159,6 +160,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
                 s.addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true));
                 addAccessLog(s);
                 s.addLast(COUNTER, counter);
+                s.addLast(TIMER, new RequestTimer(context.metrics().httpDurations));
                 s.addLast(COMPRESS, new ListingCompressor());
                 s.addLast(CHUNKED, new ChunkedWriteHandler());
                 s.addLast(HANDLER, new DfsHttpHandler(context));
@@ -205,6 +207,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
         p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
         p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         p.addLast(COUNTER, counter);
+        p.addLast(TIMER, new RequestTimer(context.metrics().httpDurations));
         p.addLast(COMPRESS, new ListingCompressor());
         p.addLast(CHUNKED, new ChunkedWriteHandler());
         p.addLast(HANDLER, new DfsHttpHandler(context));

@@ -32,7 +32,12 @@ class MetricsTextTest {
         m.countResponse(200);
         m.countResponse(404);
         m.unwatchedDirectoriesFrom(() -> 7);
-        m.ftpFrom(() -> new FtpMetrics(2, 11, 8, 3, 1, 2, 4, 5, 5000, 6, 6000));
+        org.dftp.core.metrics.DurationHistogram transfers = new org.dftp.core.metrics.DurationHistogram();
+        transfers.observe(2_000_000); // 2 ms
+        transfers.observe(40_000_000_000L); // 40 s
+        m.ftpFrom(() -> new FtpMetrics(2, 11, 8, 3, 1, 2, 4, 5, 5000, 6, 6000, transfers.snapshot()));
+        m.httpDurations.observe(500_000); // 0.5 ms
+        m.mgmtDurations.observe(3_000_000_000L); // 3 s
         m.accessLogDroppedFrom(() -> 12);
         return MetricsText.render(s, m, Map.of("b", 1L, "c", 2L), new TreeMap<>(Map.of(200, 4L)), NOW);
     }
@@ -43,6 +48,9 @@ class MetricsTextTest {
         String open = null;
         for (String line : scrape().split("\n")) {
             String name = line.startsWith("# ") ? line.split(" ")[2] : line.split("[{ ]")[0];
+            if (!line.startsWith("# ") && open != null && name.matches(java.util.regex.Pattern.quote(open) + "_(bucket|sum|count)")) {
+                name = open; // a histogram's samples
+            }
             if (line.startsWith("# HELP ")) {
                 assertFalse(closed.contains(name) || name.equals(open), name + " opened twice");
                 if (open != null) {
@@ -74,7 +82,14 @@ class MetricsTextTest {
         for (String line : new String[] {"dftp_ftp_sessions 2", "dftp_ftp_sessions_total 11",
                 "dftp_ftp_logins_total{result=\"failed\"} 3", "dftp_ftp_refused_total{reason=\"per-address\"} 2",
                 "dftp_ftp_refused_total{reason=\"login-timeout\"} 4", "dftp_ftp_transfers_total{direction=\"upload\"} 6",
-                "dftp_ftp_bytes_total{direction=\"download\"} 5000"}) {
+                "dftp_ftp_bytes_total{direction=\"download\"} 5000",
+                "dftp_request_duration_seconds_bucket{interface=\"http\",le=\"0.001\"} 1",
+                "dftp_request_duration_seconds_bucket{interface=\"mgmt\",le=\"1\"} 0",
+                "dftp_request_duration_seconds_bucket{interface=\"mgmt\",le=\"5\"} 1",
+                "dftp_request_duration_seconds_bucket{interface=\"ftp\",le=\"0.005\"} 1",
+                "dftp_request_duration_seconds_bucket{interface=\"ftp\",le=\"30\"} 1",
+                "dftp_request_duration_seconds_bucket{interface=\"ftp\",le=\"+Inf\"} 2",
+                "dftp_request_duration_seconds_count{interface=\"ftp\"} 2"}) {
             assertTrue(text.contains("\n" + line + "\n"), line + " in\n" + text);
         }
         NodeMetrics noFtp = new NodeMetrics();

@@ -425,6 +425,8 @@ class FileResponseTest {
         assertEquals(Long.valueOf(3), ctx.metrics().responsesByStatus().get(200));
         assertEquals(Long.valueOf(1), ctx.metrics().responsesByStatus().get(206));
         assertEquals(Long.valueOf(1), ctx.metrics().responsesByStatus().get(304));
+        // Every request timed, each once, heads and 304s too.
+        assertEquals(5, ctx.metrics().httpDurations.snapshot().count());
     }
 
     private void write(String rel, byte[] content) throws IOException {

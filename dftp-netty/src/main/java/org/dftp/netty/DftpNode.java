@@ -168,7 +168,9 @@ public final class DftpNode implements AutoCloseable {
         peerTls = peerTls();
         HttpClient peerFiles = ProxyClient.create(workers, peerTls);
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
-        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null);
+        // One blocking client of the owners for FTP and folder archives alike.
+        PeerFileStreams streams = new PeerFileStreams(addresses, peerTls);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null, streams);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
@@ -200,7 +202,6 @@ public final class DftpNode implements AutoCloseable {
                 }
                 options = options.withTls(new FtpTls(tls::jdkContext, t.ftpRequireTls()));
             }
-            PeerFileStreams streams = new PeerFileStreams(addresses, peerTls);
             NodeConfig.Writes w = config.writes();
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
                     users.isEmpty() ? null : new PeerWrites(addresses, peerTls), users, throttle, w.anonymousRead(),

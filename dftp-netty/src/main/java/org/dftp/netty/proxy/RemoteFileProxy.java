@@ -59,17 +59,32 @@ public final class RemoteFileProxy implements RemoteFiles {
     private final String scheme;
     private final PeerAddresses peers;
     private final NodeMetrics metrics;
+    /** Blocking streams from the owners, as FTP reads them: for folder archives; null when none can be had. */
+    private final PeerFileStreams streams;
 
     public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics) {
-        this(client, peers, metrics, false);
+        this(client, peers, metrics, false, new PeerFileStreams(peers));
     }
 
-    /** @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https */
-    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls) {
+    /**
+     * @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https
+     * @param streams the blocking client of the owners that FTP uses too, for {@link #open}; null for none
+     */
+    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls,
+                           PeerFileStreams streams) {
         this.scheme = tls ? "https://" : "http://";
         this.client = client;
         this.peers = peers;
         this.metrics = metrics;
+        this.streams = streams;
+    }
+
+    @Override
+    public java.io.InputStream open(String owner, DfsPath path) throws java.io.IOException {
+        if (streams == null) {
+            return RemoteFiles.super.open(owner, path);
+        }
+        return streams.open(owner, path, 0);
     }
 
     @Override

@@ -194,9 +194,8 @@ class RemoteFileProxyTest {
         assertEquals(502, get("/fs/big.bin").statusCode(), "a file only gb has still fails");
     }
 
-    @Test
-    void ownerDyingMidBodyCutsTheClient() throws Exception {
-        // A fake owner that promises 1 MiB and sends 1 KiB, then hangs up.
+    /** GETs {@code path} from A while gb is a fake owner that promises 1 MiB, sends 1 KiB and hangs up. */
+    private HttpResponse<byte[]> getFromOwnerThatHangsUp(String path) throws Exception {
         try (ServerSocket fake = new ServerSocket(0)) {
             aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + fake.getLocalPort(), "127.0.0.1:1"),
                     200)).join();
@@ -208,13 +207,21 @@ class RemoteFileProxyTest {
                     out.write(new byte[1024]);
                     out.flush();
                 } catch (IOException e) {
-                    // the test below sees the outcome
+                    // the caller sees the outcome
                 }
             });
             owner.start();
-            assertThrows(IOException.class, () -> get("/fs/big.bin"));
-            owner.join();
+            try {
+                return get(path);
+            } finally {
+                owner.join();
+            }
         }
+    }
+
+    @Test
+    void ownerDyingMidBodyCutsTheClient() throws Exception {
+        assertThrows(IOException.class, () -> getFromOwnerThatHangsUp("/fs/big.bin"));
         aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + b.port(), "127.0.0.1:1"), 300)).join();
         assertEquals(200, get("/fs/small.txt").statusCode());
     }
@@ -308,5 +315,50 @@ class RemoteFileProxyTest {
             }
             assertEquals(huge.length, total);
         }
+    }
+
+    /**
+     * A folder of A's tree whose files lie on B and on A: {@code ?format=zip} from A holds both, B's
+     * fetched through the blocking peer client.
+     */
+    private void sharedFolder(long bigSize) throws Exception {
+        Files.createDirectories(bDir.resolve("shared"));
+        Files.write(bDir.resolve("shared/x.bin"), big);
+        Files.writeString(bDir.resolve("shared/y.txt"), "y from b\n");
+        Files.createDirectories(aDir.resolve("shared"));
+        Files.writeString(aDir.resolve("shared/mine.txt"), "mine, on a\n");
+        List<Change> onB = List.of(
+                Change.offer(DfsPath.of("shared"), Offer.of("gb", Offer.MODE_DIR | 0755, 0, 100, 100)),
+                Change.offer(DfsPath.of("shared/x.bin"), Offer.of("gb", 0644, bigSize, 100, 100)),
+                Change.offer(DfsPath.of("shared/y.txt"), Offer.of("gb", 0644, 9, 100, 100)));
+        bStore.publish(new Event.LocalScanned(onB, false, 100)).join();
+        aStore.publish(new Event.UpdateReceived("gb", false, 100, onB)).join();
+        aStore.publish(new Event.LocalScanned(List.of(
+                Change.offer(DfsPath.of("shared/mine.txt"), Offer.of("ga", 0644, 11, 100, 100))), false, 100)).join();
+    }
+
+    @Test
+    void folderZipHoldsTheFilesOfOtherNodes() throws Exception {
+        sharedFolder(big.length);
+        HttpResponse<byte[]> res = get("/fs/shared/?format=zip");
+        assertEquals(200, res.statusCode());
+        java.util.Map<String, byte[]> got = new java.util.TreeMap<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(res.body()))) {
+            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                got.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        assertEquals(List.of("mine.txt", "x.bin", "y.txt"), List.copyOf(got.keySet()));
+        assertArrayEquals(big, got.get("x.bin"));
+        assertEquals("y from b\n", new String(got.get("y.txt"), StandardCharsets.UTF_8));
+        assertEquals("mine, on a\n", new String(got.get("mine.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ownerDyingMidArchiveBreaksTheDownloadOff() throws Exception {
+        sharedFolder(1048576);
+        // The owner of x.bin hangs up midway: the JDK client sees the chunked body end without its last chunk.
+        assertThrows(IOException.class, () -> getFromOwnerThatHangsUp("/fs/shared/?format=zip"));
     }
 }

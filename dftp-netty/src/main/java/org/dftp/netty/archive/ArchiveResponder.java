@@ -52,6 +52,11 @@ public final class ArchiveResponder {
     private ArchiveResponder() {
     }
 
+    /** How many archives are being made now. */
+    static int active() {
+        return WORKERS.getActiveCount();
+    }
+
     /**
      * Answers {@code req} with {@code archive}; runs {@code done} on the event loop when the response is
      * over, whole or broken off. Call on the channel's event loop.

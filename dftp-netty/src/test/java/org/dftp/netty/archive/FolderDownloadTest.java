@@ -296,14 +296,73 @@ class FolderDownloadTest {
     }
 
     @Test
-    void aSlowReaderKeepsWhatTheNodeBuffersBounded() throws Exception {
-        // 200 MB of sparse files: no disk taken, and the node reads them far faster than this client.
+    void anonymousReadOffAsksForCredentialsForArchivesToo() throws Exception {
+        org.dftp.netty.http.Access closed = new org.dftp.netty.http.Access(org.dftp.core.auth.Users.none(), false,
+                new org.dftp.core.auth.LoginThrottle(), a -> false, Runnable::run);
+        server = TestServer.start(TestServer.Transport.NIO, new DfsHttpContext(() -> tree, "ga",
+                LocalRoot.of(root, DfsPath.ROOT), org.dftp.netty.http.RemoteFiles.NONE,
+                new org.dftp.netty.NodeMetrics(), closed, null));
+        assertEquals(401, get("/fs/top/?format=zip").statusCode());
+        assertEquals(401, get("/fs/top/?format=tar").statusCode());
+    }
+
+    /** A folder of four 50 MB sparse files, more than any socket buffers hold. */
+    private void bigFolder() throws IOException {
         Path dir = root.resolve("big");
         Files.createDirectories(dir);
         for (int i = 0; i < 4; i++) {
             sparse(dir.resolve("part" + i + ".bin"), 50_000_000L);
         }
         rescan();
+    }
+
+    @Test
+    void aClientThatGoesAwayStopsTheWorker() throws Exception {
+        bigFolder();
+        start();
+        try (Socket s = slowSocket()) {
+            s.getOutputStream().write("GET /fs/big/?format=tar HTTP/1.1\r\nHost: t\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getInputStream().readNBytes(1 << 20);
+            assertEquals(1, ArchiveResponder.active());
+        }
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (ArchiveResponder.active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, ArchiveResponder.active(), "the worker goes on for a client that left");
+    }
+
+    @Test
+    void archivesBeyondTheLimitAre503() throws Exception {
+        bigFolder();
+        start();
+        java.util.List<Socket> holding = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < ArchiveResponder.MAX_ARCHIVES; i++) {
+                Socket s = slowSocket();
+                holding.add(s);
+                s.getOutputStream().write("GET /fs/big/?format=zip HTTP/1.1\r\nHost: t\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertTrue(Chunks.head(s.getInputStream()).startsWith("HTTP/1.1 200"));
+            }
+            assertEquals(503, get("/fs/big/?format=zip").statusCode());
+        } finally {
+            for (Socket s : holding) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (ArchiveResponder.active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(200, get("/fs/top/?format=zip").statusCode());
+    }
+
+    @Test
+    void aSlowReaderKeepsWhatTheNodeBuffersBounded() throws Exception {
+        // 200 MB of sparse files: no disk taken, and the node reads them far faster than this client.
+        bigFolder();
         AtomicReference<Channel> accepted = new AtomicReference<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         DfsHttpContext context = DfsHttpContext.local(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT));

@@ -272,19 +272,15 @@ class FolderDownloadTest {
                 Files.delete(f);
             }
         } else {
-            // A whole tar ends with two zero blocks after the last entry, padded to its record size.
-            assertTrue(partial.length % 10240 != 0 || !endsWithZeros(partial, 1024),
-                    "a broken-off tar must not end as a finished one");
+            // The bytes stop inside an entry (the worker's last piece is dropped with the abort): a reader fails.
+            assertThrows(IOException.class, () -> {
+                try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(partial))) {
+                    while (tar.getNextEntry() != null) {
+                        tar.readAllBytes();
+                    }
+                }
+            });
         }
-    }
-
-    private static boolean endsWithZeros(byte[] b, int n) {
-        for (int i = b.length - n; i < b.length; i++) {
-            if (i < 0 || b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void sparse(Path file, long size) throws IOException {

@@ -171,7 +171,7 @@ public final class ArchiveResponder {
                             archive.folder());
                 }
             } finally {
-                out.close();
+                out.discard(); // what a broken archive left unsent; nothing after a flush
                 channel.closeFuture().removeListener(closed);
             }
             boolean whole = failure == null;

@@ -90,9 +90,12 @@ final class ArchiveStream extends OutputStream {
         }
     }
 
+    /**
+     * Nothing: the archive writer closes its stream when it is done, and only the caller knows whether the
+     * response ends ({@link #flush}) or is aborted ({@link #discard}).
+     */
     @Override
     public void close() {
-        discard();
     }
 
     private void send() throws IOException {

@@ -106,6 +106,21 @@ public final class FolderArchive {
     /** Writes the whole archive to {@code out}, and finishes it; does not close {@code out}. */
     public void write(OutputStream out) throws IOException {
         ArchiveOutputStream<?> archive = format == Format.ZIP ? zip(out) : tar(out);
+        boolean whole = false;
+        try {
+            entries(archive);
+            archive.finish();
+            whole = true;
+        } finally {
+            if (whole) {
+                archive.close(); // frees the zip's deflater; out's close is the caller's business
+            } else if (archive instanceof StreamingZip zip) {
+                zip.abandon();
+            }
+        }
+    }
+
+    private void entries(ArchiveOutputStream<?> archive) throws IOException {
         byte[] buffer = new byte[COPY_BUFFER];
         TreeWalker walk = tree.walk(folder);
         int prefix = folder.isRoot() ? 1 : folder.toString().length() + 1;
@@ -129,7 +144,6 @@ public final class FolderArchive {
                 in.close();
             }
         }
-        archive.finish();
     }
 
     /** Ends a {@link #write} in progress on another thread: the file being read is closed. */
@@ -201,8 +215,25 @@ public final class FolderArchive {
         return name;
     }
 
+    /** A zip writer that can be let go of unfinished: a broken archive gets no central directory. */
+    private static final class StreamingZip extends ZipArchiveOutputStream {
+        StreamingZip(OutputStream out) {
+            super(out);
+        }
+
+        /** Frees the deflater without writing the end of the archive. */
+        void abandon() {
+            finished = true;
+            try {
+                close();
+            } catch (IOException ignored) {
+                // the archive failed already; that failure is the one to report
+            }
+        }
+    }
+
     private static ArchiveOutputStream<?> zip(OutputStream out) {
-        ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out);
+        ZipArchiveOutputStream zip = new StreamingZip(out);
         zip.setEncoding(StandardCharsets.UTF_8.name());
         zip.setUseLanguageEncodingFlag(true);
         zip.setUseZip64(Zip64Mode.AsNeeded);

@@ -19,6 +19,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.dftp.netty.NodeMetrics;
 import org.dftp.netty.http.HttpResponses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,8 @@ public final class ArchiveResponder {
      * Answers {@code req} with {@code archive}; runs {@code done} on the event loop when the response is
      * over, whole or broken off. Call on the channel's event loop.
      */
-    public static void send(ChannelHandlerContext ctx, HttpRequest req, FolderArchive archive, Runnable done) {
+    public static void send(ChannelHandlerContext ctx, HttpRequest req, FolderArchive archive, NodeMetrics metrics,
+                            Runnable done) {
         HttpResponse res = HttpResponses.head(HttpResponseStatus.OK);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, archive.format().contentType);
         res.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, disposition(archive));
@@ -75,7 +77,7 @@ public final class ArchiveResponder {
             end(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, done);
             return;
         }
-        Job job = new Job(ctx, archive, keepAlive, done);
+        Job job = new Job(ctx, archive, keepAlive, metrics, done);
         try {
             WORKERS.execute(job);
         } catch (RejectedExecutionException e) {
@@ -135,14 +137,16 @@ public final class ArchiveResponder {
         private final FolderArchive archive;
         private final boolean keepAlive;
         private final Runnable done;
+        private final NodeMetrics metrics;
         private final ArchiveStream out;
 
-        Job(ChannelHandlerContext ctx, FolderArchive archive, boolean keepAlive, Runnable done) {
+        Job(ChannelHandlerContext ctx, FolderArchive archive, boolean keepAlive, NodeMetrics metrics, Runnable done) {
             this.ctx = ctx;
             this.archive = archive;
             this.keepAlive = keepAlive;
             this.done = done;
-            this.out = new ArchiveStream(ctx);
+            this.metrics = metrics;
+            this.out = new ArchiveStream(ctx, metrics.bytesServedArchives);
         }
 
         @Override
@@ -159,6 +163,7 @@ public final class ArchiveResponder {
                 out.flush();
             } catch (FolderArchive.Broken e) {
                 failure = e;
+                metrics.archivesBroken.increment();
                 log.warn("HTTP: {} archive of {} broken off at {}: {}", archive.format().extension,
                         archive.folder(), e.file(), e.getMessage());
             } catch (Exception | Error e) {

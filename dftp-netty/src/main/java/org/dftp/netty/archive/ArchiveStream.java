@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The worker side of an archive download: bytes written here go out as {@code HttpContent} pieces of
@@ -24,14 +25,17 @@ final class ArchiveStream extends OutputStream {
     private final Channel channel;
     private final long limit;
     private final Object lock = new Object();
+    /** Counts the bytes written to the socket. */
+    private final LongAdder sent;
     /** Bytes handed to the event loop whose write has not completed; guarded by {@link #lock}. */
     private long inFlight;
     private volatile boolean gone;
     private ByteBuf piece;
     private long written;
 
-    ArchiveStream(ChannelHandlerContext ctx) {
+    ArchiveStream(ChannelHandlerContext ctx, LongAdder sent) {
         this.ctx = ctx;
+        this.sent = sent;
         this.channel = ctx.channel();
         this.limit = Math.max(channel.config().getWriteBufferHighWaterMark(), 2L * PIECE);
     }
@@ -137,7 +141,9 @@ final class ArchiveStream extends OutputStream {
     }
 
     private void written(int size, boolean ok) {
-        if (!ok) {
+        if (ok) {
+            sent.add(size);
+        } else {
             gone = true;
         }
         synchronized (lock) {

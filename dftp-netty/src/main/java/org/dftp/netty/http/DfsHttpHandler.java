@@ -368,7 +368,8 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             if (archive != null) {
                 busy = true;
                 ArchiveResponder.send(ctx, req, new FolderArchive(tree, path, archive,
-                        new EntrySources(context.selfName(), context.localRoot(), context.remote())), () -> resume(ctx));
+                        new EntrySources(context.selfName(), context.localRoot(), context.remote())), context.metrics(),
+                        () -> resume(ctx));
                 return;
             }
             listing(ctx, req, path, node, q, user);

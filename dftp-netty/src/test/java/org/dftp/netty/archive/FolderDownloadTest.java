@@ -70,6 +70,7 @@ class FolderDownloadTest {
     @TempDir
     Path root;
     DfsTree tree;
+    DfsHttpContext context;
     TestServer server;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -92,8 +93,17 @@ class FolderDownloadTest {
     }
 
     private void start() throws Exception {
-        server = TestServer.start(TestServer.Transport.NIO,
-                DfsHttpContext.local(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT)));
+        context = DfsHttpContext.local(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT));
+        server = TestServer.start(TestServer.Transport.NIO, context);
+    }
+
+    /** Waits for a counter that the event loop adds to as each write completes, which may be just after the client read it. */
+    private static void awaitCount(long expected, java.util.concurrent.atomic.LongAdder counter) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (counter.sum() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(expected, counter.sum());
     }
 
     @AfterEach
@@ -151,6 +161,7 @@ class FolderDownloadTest {
         }
         assertSame(expected(), got);
         assertEquals(1_600_000_000_000L, helloTime);
+        awaitCount(res.body().length, context.metrics().bytesServedArchives);
         // The central directory is there too: the archive is whole.
         Path saved = root.resolveSibling(root.getFileName() + ".zip");
         Files.write(saved, res.body());
@@ -251,6 +262,7 @@ class FolderDownloadTest {
                 assertNotAWholeArchive(format, body.body());
             }
         }
+        awaitCount(2, context.metrics().archivesBroken);
     }
 
     /** A client whose socket takes little at a time. */

@@ -197,6 +197,7 @@ final class ChannelDataConnection implements DataConnection {
                     out.write(buffer, 0, n);
                 }
                 received += n;
+                TransferProgress.counted(session, n);
                 if (session instanceof DefaultFtpSession s) {
                     s.increaseReadDataBytes(n);
                 }
@@ -435,6 +436,7 @@ final class ChannelDataConnection implements DataConnection {
     }
 
     private static void counted(FtpSession session, long n) {
+        TransferProgress.counted(session, n);
         if (session instanceof DefaultFtpSession s) {
             s.increaseWrittenDataBytes((int) n);
         }

@@ -22,6 +22,7 @@ import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.ftpserver.listener.Listener;
 import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
+import org.dftp.core.access.AccessLog;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.tree.DfsTree;
 import org.slf4j.Logger;
@@ -85,8 +86,19 @@ public final class DfsFtpServer implements AutoCloseable {
      */
     public DfsFtpServer(FtpOptions options, Supplier<DfsTree> tree, LocalRoot localRoot, RemoteFileSource remote,
                         FtpWrites writes) {
+        this(options, tree, localRoot, remote, writes, AccessLog.OFF);
+    }
+
+    /**
+     * The same, with a line in {@code accessLog} for every file transfer ({@link AccessLogFtplet}).
+     *
+     * @param accessLog where transfers are logged; {@link AccessLog#OFF} for nowhere
+     */
+    public DfsFtpServer(FtpOptions options, Supplier<DfsTree> tree, LocalRoot localRoot, RemoteFileSource remote,
+                        FtpWrites writes, AccessLog accessLog) {
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(writes, "writes");
+        Objects.requireNonNull(accessLog, "accessLog");
         this.loginTimeout = new LoginTimeout(options.loginTimeout().toMillis());
         this.listener = listener(options, loginTimeout);
         this.connections = new ConnectionLimitFtplet(options.maxConnections(), options.maxConnectionsPerAddress());
@@ -97,7 +109,7 @@ public final class DfsFtpServer implements AutoCloseable {
         factory.setMessageResource(new DftpMessages(options.nodeName(), writes.writable(), writes.anonymousRead(),
                 options.tls().enabled()));
         factory.setConnectionConfig(connectionConfig(options, writes));
-        factory.setFtplets(ftplets(options, connections, writes));
+        factory.setFtplets(ftplets(options, connections, writes, accessLog));
         CommandFactoryFactory commands = new CommandFactoryFactory();
         commands.addCommand("LIST", new UnixListCommand());
         commands.addCommand("STOR", new UploadCommand(UploadCommand.Mode.STOR));
@@ -172,7 +184,7 @@ public final class DfsFtpServer implements AutoCloseable {
 
     /** In this order: the connection count must see every connection, the idle reset every command. */
     private static Map<String, Ftplet> ftplets(FtpOptions options, ConnectionLimitFtplet connections,
-                                               FtpWrites writes) {
+                                               FtpWrites writes, AccessLog accessLog) {
         Map<String, Ftplet> ftplets = new LinkedHashMap<>();
         ftplets.put("connectionLimit", connections);
         if (options.tls().required()) {
@@ -182,6 +194,9 @@ public final class DfsFtpServer implements AutoCloseable {
         ftplets.put("activeModeGuard", new ActiveModeGuardFtplet());
         ftplets.put("pathGuard", new PathGuardFtplet());
         ftplets.put("transferIdle", new TransferIdleFtplet(options.idleTimeoutSeconds()));
+        if (accessLog.enabled()) {
+            ftplets.put("accessLog", new AccessLogFtplet(accessLog));
+        }
         return ftplets;
     }
 

@@ -77,6 +77,7 @@ final class UploadCommand extends AbstractCommand {
                 session.write(WriteReplies.of(command, e));
                 return;
             }
+            TransferProgress.path(session.getFtpletSession(), path);
             if (session.getDataConnection() instanceof IODataConnectionFactory f && f.getInetAddress() == null) {
                 session.write(new DefaultFtpReply(FtpReply.REPLY_503_BAD_SEQUENCE_OF_COMMANDS,
                         "PORT or PASV must be issued first"));

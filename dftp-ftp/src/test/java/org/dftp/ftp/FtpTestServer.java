@@ -34,6 +34,13 @@ final class FtpTestServer implements AutoCloseable {
         server.start();
     }
 
+    FtpTestServer(TestDfs dfs, FtpOptions options, FtpWrites writes, org.dftp.core.access.AccessLog accessLog)
+            throws IOException {
+        this.dfs = dfs;
+        this.server = new DfsFtpServer(options, dfs.snapshots(), dfs.localRoot, dfs.remote, writes, accessLog);
+        server.start();
+    }
+
     /** A server that takes writes as {@code writes} says. */
     static FtpTestServer start(TestDfs dfs, FtpWrites writes) throws IOException {
         return new FtpTestServer(dfs, options(8, Duration.ofMinutes(1)), writes);

@@ -32,7 +32,8 @@ final class ClusterChecks {
         }
     }
 
-    private static final Pattern ROW = Pattern.compile("^<a href=\"([^\"]*)\">.*\\s(\\S+)$");
+    /** A row of the default listing page: name link, size, time, then the owner cell (with a title for {@code (multiple)}). */
+    private static final Pattern ROW = Pattern.compile("^<tr><td><a href=\"([^\"]*)\">[^<]*</a><td[^>]*>[^<]*<td>[^<]*<td[^>]*>(\\S+)$");
 
     private ClusterChecks() {
     }
@@ -92,13 +93,13 @@ final class ClusterChecks {
         return owners;
     }
 
-    /** The rows of the HTML listing of {@code dir} ("" is the root, else ending with "/"): name to owner. */
+    /** The rows of the default HTML listing of {@code dir} ("" is the root, else ending with "/"): name to owner (HTML-escaped). */
     static Map<String, String> listing(Endpoint n, String dir) {
         try {
             String html = Web.text(n.url("/fs/" + encode(dir)));
             Map<String, String> rows = new LinkedHashMap<>();
-            String pre = html.substring(html.indexOf("<pre>") + 5, html.indexOf("</pre>"));
-            for (String line : pre.split("\r?\n")) {
+            String table = html.substring(html.indexOf("<tbody>") + 7, html.indexOf("</tbody>"));
+            for (String line : table.split("\n")) {
                 Matcher m = ROW.matcher(line);
                 if (m.matches() && !m.group(1).equals("../")) {
                     rows.put(URLDecoder.decode(m.group(1), StandardCharsets.UTF_8), m.group(2));

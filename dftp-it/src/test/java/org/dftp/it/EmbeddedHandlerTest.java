@@ -106,7 +106,7 @@ class EmbeddedHandlerTest {
         HttpResponse<String> listing = get("/fs/data/");
         assertTrue(listing.body().contains("<a href=\"../\">../</a>"), listing.body());
         assertTrue(listing.body().contains("<a href=\"hello.txt\">hello.txt</a>"), listing.body());
-        assertTrue(listing.body().contains(" app\r\n"), "owned by the application's node name");
+        assertTrue(listing.body().contains("<td>app\n"), "owned by the application's node name");
 
         HttpResponse<String> hello = get("/fs/data/hello.txt");
         assertEquals("hello, embedder\n", hello.body());

@@ -31,8 +31,13 @@ final class FakeGoNode implements AutoCloseable {
         }
     }
 
+    /** How the fake answers the updates it is pushed: as the original does, with garbage, or not at all. */
+    enum UpdateAnswer { OK, GARBAGE, HANG }
+
     final HttpServer mgmt;
     final HttpServer pub;
+    volatile UpdateAnswer updateAnswer = UpdateAnswer.OK;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     final BlockingQueue<Received> mgmtRequests = new LinkedBlockingQueue<>();
     final BlockingQueue<Received> publicRequests = new LinkedBlockingQueue<>();
 
@@ -50,6 +55,15 @@ final class FakeGoNode implements AutoCloseable {
      */
     static FakeGoNode start(int publicPort, int mgmtPort, Function<FakeGoNode, String> clusterInfo,
                             Map<String, byte[]> files) throws IOException {
+        return start(publicPort, mgmtPort, clusterInfo, files, false);
+    }
+
+    /**
+     * The same; {@code concurrent}: the management API answers each request on a thread of its own, so that
+     * one held by {@link UpdateAnswer#HANG} does not hold up the pings behind it.
+     */
+    static FakeGoNode start(int publicPort, int mgmtPort, Function<FakeGoNode, String> clusterInfo,
+                            Map<String, byte[]> files, boolean concurrent) throws IOException {
         HttpServer pub = HttpServer.create(new InetSocketAddress("127.0.0.1", publicPort), 16);
         HttpServer mgmt;
         try {
@@ -59,10 +73,17 @@ final class FakeGoNode implements AutoCloseable {
             throw e;
         }
         FakeGoNode fake = new FakeGoNode(mgmt, pub);
+        if (concurrent) {
+            mgmt.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "fake-gb-mgmt");
+                t.setDaemon(true);
+                return t;
+            }));
+        }
         mgmt.createContext("/", ex -> {
             Received r = fake.record(ex, fake.mgmtRequests);
             if (r.uri().getPath().equals("/update/")) {
-                reply(ex, 200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
+                fake.answerUpdate(ex);
             } else {
                 reply(ex, 200, "application/json", (clusterInfo.apply(fake) + "\n").getBytes(StandardCharsets.UTF_8));
             }
@@ -101,6 +122,22 @@ final class FakeGoNode implements AutoCloseable {
         return fake;
     }
 
+    private void answerUpdate(HttpExchange ex) throws IOException {
+        switch (updateAnswer) {
+            case GARBAGE -> reply(ex, 200, "application/json",
+                    "{\"Files\":[[[\u0000\ufffd garbage".getBytes(StandardCharsets.UTF_8));
+            case HANG -> {
+                try {
+                    closed.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                ex.close();
+            }
+            default -> reply(ex, 200, "text/plain; charset=utf-8", "ok".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     int publicPort() {
         return pub.getAddress().getPort();
     }
@@ -126,6 +163,7 @@ final class FakeGoNode implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         mgmt.stop(0);
         pub.stop(0);
     }

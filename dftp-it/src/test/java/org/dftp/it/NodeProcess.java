@@ -37,9 +37,25 @@ final class NodeProcess implements AutoCloseable {
 
     /** Starts the node; {@link #awaitPorts} waits until it serves. */
     static NodeProcess start(String name, Path root, Path logDir, String... extraFlags) throws IOException {
+        return start(List.of(), name, root, logDir, extraFlags);
+    }
+
+    /**
+     * Starts the node with at most {@code openFiles} descriptors ({@code ulimit -n}, through {@code sh}, which
+     * then becomes the JVM: {@link #process} is the node itself).
+     */
+    static NodeProcess startWithOpenFileLimit(int openFiles, String name, Path root, Path logDir,
+                                              String... extraFlags) throws IOException {
+        return start(List.of("sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)),
+                name, root, logDir, extraFlags);
+    }
+
+    private static NodeProcess start(List<String> prefix, String name, Path root, Path logDir, String... extraFlags)
+            throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: dftp-it runs after dftp-netty is packaged "
                 + "(./mvnw verify, or -pl dftp-it -am)");
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx160m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dio.netty.leakDetection.level=PARANOID",

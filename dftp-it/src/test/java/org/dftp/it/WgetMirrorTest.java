@@ -26,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real {@code wget -r -np} against a started node mirrors the tree with every file fetched exactly once:
- * the listings it gets carry no {@code NAME?format=txt} links to fetch each file again. Counted on both
- * sides: the files wget wrote, and the {@code 200}s and bytes the node served. Skips where wget is not
- * installed ({@code apt-get install wget}; {@code .ci/run} installs it).
+ * the default listing links no per-file alternate ({@code NAME?format=txt}) to fetch each file again, for
+ * wget as for every other client. Its column headers are sort links, so wget also saves each directory's
+ * five other orders once each ({@code index.html?sort=size&order=asc}...), and nothing more. Counted on
+ * both sides: the files wget wrote, and the {@code 200}s and bytes the node served. Skips where wget is
+ * not installed ({@code apt-get install wget}; {@code .ci/run} installs it).
  */
 @ExtendWith(NettyLeaks.class)
 @Timeout(120)
@@ -38,6 +40,10 @@ class WgetMirrorTest {
             Stream.of("a.txt", "b.bin", "space name.txt", "sub/c.txt", "sub/deeper/d.bin"),
             java.util.stream.IntStream.range(0, 20).mapToObj(i -> "many/entry-" + i + ".txt")).toList();
     private static final List<String> DIRS = List.of("", "sub/", "sub/deeper/", "empty/", "many/");
+    /** What wget saves of each listing: the page itself and the other orders its headers link. */
+    private static final List<String> LISTING_PAGES = List.of("index.html", "index.html?sort=name&order=desc",
+            "index.html?sort=size&order=asc", "index.html?sort=size&order=desc", "index.html?sort=mtime&order=asc",
+            "index.html?sort=mtime&order=desc");
 
     @ParameterizedTest(name = "wget -r -np {0}")
     @ValueSource(strings = {"--compression=none", "--compression=gzip"})
@@ -79,14 +85,15 @@ class WgetMirrorTest {
             }
             Map<String, Integer> expected = new TreeMap<>();
             FILES.forEach(f -> expected.put(f, 1));
-            DIRS.forEach(d -> expected.put(d + "index.html", 1));
-            assertEquals(expected, written, "each file and listing once, nothing as NAME?format=txt:\n" + log);
+            DIRS.forEach(d -> LISTING_PAGES.forEach(page -> expected.put(d + page, 1)));
+            assertEquals(expected, written, "each file and listing page once, nothing as NAME?format=txt:\n" + log);
             for (Map.Entry<String, byte[]> f : want.entrySet()) {
                 assertTrue(java.util.Arrays.equals(f.getValue(), Files.readAllBytes(out.resolve("fs").resolve(f.getKey()))),
                         f.getKey() + " arrived as it is");
             }
             long served = node.metrics().responsesByStatus().getOrDefault(200, 0L) - before;
-            assertEquals(FILES.size() + DIRS.size(), served, "200s the node sent: a file or listing each\n" + log);
+            assertEquals(FILES.size() + DIRS.size() * LISTING_PAGES.size(), served,
+                    "200s the node sent: a file or listing page each\n" + log);
             assertEquals(bytes, node.metrics().bytesServedLocal.sum(), "every file's bytes once");
         }
     }

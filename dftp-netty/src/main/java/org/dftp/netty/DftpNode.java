@@ -17,6 +17,7 @@ import org.dftp.core.local.LocalRoot;
 import org.dftp.core.local.LocalSync;
 import org.dftp.core.auth.LoginThrottle;
 import org.dftp.core.auth.Users;
+import org.dftp.core.access.AccessLog;
 import org.dftp.core.write.LocalWrites;
 import org.dftp.netty.dav.DavContext;
 import org.dftp.netty.dav.DavHandler;
@@ -75,6 +76,7 @@ public final class DftpNode implements AutoCloseable {
     private ServerTls serverTls;
     private PeerTls peerTls;
     private final LoginThrottle throttle = new LoginThrottle();
+    private AccessLog accessLog = AccessLog.OFF;
     /**
      * Threads that write uploads to disk. Each commit waits for two fsyncs (the file, its directory), so
      * concurrent small uploads are bound by how many wait at once, not by the CPU: 64 concurrent 1 MiB
@@ -102,6 +104,7 @@ public final class DftpNode implements AutoCloseable {
         DfsStore store = new DfsStore(ClusterState.initial(config.clusterName(), self));
         DftpNode node = new DftpNode(config, store, root);
         try {
+            node.openAccessLog();
             node.scan();
             node.listen();
             node.rescanPeriodically();
@@ -114,6 +117,20 @@ public final class DftpNode implements AutoCloseable {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         return node;
+    }
+
+    /** The {@code -access-log} file, opened first: a path it cannot write ends the start at once. */
+    private void openAccessLog() throws IOException {
+        String target = config.accessLog();
+        if (target == null) {
+            return;
+        }
+        try {
+            accessLog = AccessLog.open(target);
+        } catch (IOException e) {
+            throw StartFailures.cannotWrite("-access-log", target, e);
+        }
+        metrics.accessLogDroppedFrom(accessLog::dropped);
     }
 
     /** Starts watching the local tree, then scans it: what changes during the scan is not missed. */
@@ -176,13 +193,15 @@ public final class DftpNode implements AutoCloseable {
         NodeConfig.Tls t = config.tls();
         ServerTls tls = t.enabled() ? serverTls() : null;
         http = listening("-http-listen", config.httpListen(),
-                () -> PublicHttpServer.start(config.httpListen(), boss, workers, context, tls, config.limits()));
+                () -> PublicHttpServer.start(config.httpListen(), boss, workers, context, tls, config.limits(),
+                        accessLog));
         started.add(http);
         log.info("HTTP{} public interface listening on {}... ({} transport)", t.enabled() ? "S" : "",
                 shown(config.httpListen(), http.port()), Transports.name());
         if (t.redirectListen() != null) {
             PublicHttpServer redirect = listening("-http-redirect-listen", t.redirectListen(),
-                    () -> PublicHttpServer.start(t.redirectListen(), boss, workers, HttpsRedirect.initializer(http.port())));
+                    () -> PublicHttpServer.start(t.redirectListen(), boss, workers, HttpsRedirect.initializer(http.port(),
+                            config.limits(), metrics)));
             started.add(redirect);
             log.info("HTTP redirect to HTTPS listening on {}...", shown(t.redirectListen(), redirect.port()));
         }
@@ -206,7 +225,8 @@ public final class DftpNode implements AutoCloseable {
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
                     users.isEmpty() ? null : new PeerWrites(addresses, peerTls), users, throttle, w.anonymousRead(),
                     w.maxUploadSize());
-            ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites);
+            ftp = new DfsFtpServer(options, () -> store.snapshot().tree(), localRoot, streams::open, ftpWrites,
+                    accessLog);
             try {
                 ftp.start();
             } catch (IOException e) {
@@ -325,6 +345,8 @@ public final class DftpNode implements AutoCloseable {
         started.clear();
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        // After the event loops: the connections they closed last still get their lines.
+        accessLog.close();
         store.close();
     }
 }

@@ -190,6 +190,11 @@ public final class Main implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE})")
     int maxUpdateEntries;
 
+    @Option(names = {"-access-log", "--access-log"}, paramLabel = "file",
+            description = "append a line per HTTP request and FTP transfer to this file, in nginx's combined "
+                    + "format; - for standard output (default: no access log)")
+    String accessLog;
+
     @Option(names = {"-h", "-help", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
@@ -330,7 +335,8 @@ public final class Main implements Callable<Integer> {
                 tls(),
                 new NodeConfig.Peers(maxPeers, maxPendingGreetings, duration("-max-clock-skew", maxClockSkew),
                         clusterKey()),
-                limits());
+                limits(),
+                accessLog);
     }
 
     private NodeConfig.Limits limits() {

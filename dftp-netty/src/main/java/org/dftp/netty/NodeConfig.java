@@ -27,6 +27,8 @@ import org.dftp.core.DfsPath;
  * @param tls the public port's certificate ({@link Tls#NONE}: plain HTTP)
  * @param peers who may become a peer: how many, and how far their clocks may run ahead
  * @param limits how long and how many: the timeouts and per-address limits of every port
+ * @param accessLog {@code -access-log}: the file that gets a line per HTTP request and FTP transfer, {@code -}
+ *     for standard output, or null for no access log
  */
 public record NodeConfig(
         String nodeName,
@@ -47,7 +49,8 @@ public record NodeConfig(
         Writes writes,
         Tls tls,
         Peers peers,
-        Limits limits) {
+        Limits limits,
+        String accessLog) {
 
     /**
      * The bounded-resources flags (docs/RELIABILITY.md, "Bounded resources").
@@ -223,6 +226,20 @@ public record NodeConfig(
         java.util.Objects.requireNonNull(tls, "tls");
         java.util.Objects.requireNonNull(peers, "peers");
         java.util.Objects.requireNonNull(limits, "limits");
+        if (accessLog != null && accessLog.isEmpty()) {
+            accessLog = null; // as the flag: empty is no access log
+        }
+    }
+
+    /** A node without an access log. */
+    public NodeConfig(String nodeName, String clusterName, Path dfsRoot, DfsPath dfsMount, HostPort httpListen,
+                      HostPort mgmtListen, HostPort ftpListen, HostPort multicastDiscovery, String ftpPassivePorts,
+                      String ftpPassiveAddress, int ftpMaxConnections, Duration ftpIdleTimeout,
+                      Duration fullUpdateInterval, Duration pingInterval, int pingFailures, Writes writes, Tls tls,
+                      Peers peers, Limits limits) {
+        this(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, multicastDiscovery,
+                ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
+                pingInterval, pingFailures, writes, tls, peers, limits, null);
     }
 
     /** A node with the default bounded-resources limits. */
@@ -257,48 +274,55 @@ public record NodeConfig(
     public NodeConfig withListen(HostPort http, HostPort mgmt, HostPort ftp) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, http, mgmt, ftp, multicastDiscovery,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls, peers, limits);
+                pingInterval, pingFailures, writes, tls, peers, limits, accessLog);
     }
 
     public NodeConfig withMulticast(HostPort group) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen, group,
                 ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, fullUpdateInterval,
-                pingInterval, pingFailures, writes, tls, peers, limits);
+                pingInterval, pingFailures, writes, tls, peers, limits, accessLog);
     }
 
     public NodeConfig withLiveness(Duration pingEvery, int missedPings) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingEvery, missedPings, writes, tls, peers, limits);
+                fullUpdateInterval, pingEvery, missedPings, writes, tls, peers, limits, accessLog);
     }
 
     public NodeConfig withWrites(Writes w) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, w, tls, peers, limits);
+                fullUpdateInterval, pingInterval, pingFailures, w, tls, peers, limits, accessLog);
     }
 
     public NodeConfig withTls(Tls t) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, t, peers, limits);
+                fullUpdateInterval, pingInterval, pingFailures, writes, t, peers, limits, accessLog);
     }
 
     public NodeConfig withPeers(Peers p) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, tls, p, limits);
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, p, limits, accessLog);
     }
 
     public NodeConfig withFullUpdateInterval(Duration every) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout, every,
-                pingInterval, pingFailures, writes, tls, peers, limits);
+                pingInterval, pingFailures, writes, tls, peers, limits, accessLog);
     }
 
     public NodeConfig withLimits(Limits l) {
         return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
                 multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
-                fullUpdateInterval, pingInterval, pingFailures, writes, tls, peers, l);
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, peers, l, accessLog);
+    }
+
+    /** This node with {@code -access-log} set to {@code target} (a file, {@code -}, or null for none). */
+    public NodeConfig withAccessLog(String target) {
+        return new NodeConfig(nodeName, clusterName, dfsRoot, dfsMount, httpListen, mgmtListen, ftpListen,
+                multicastDiscovery, ftpPassivePorts, ftpPassiveAddress, ftpMaxConnections, ftpIdleTimeout,
+                fullUpdateInterval, pingInterval, pingFailures, writes, tls, peers, limits, target);
     }
 }

@@ -44,6 +44,18 @@ public final class NodeMetrics {
         return ftp.get();
     }
 
+    /** Access-log lines dropped because the disk fell behind; read at each scrape. */
+    private volatile java.util.function.LongSupplier accessLogDropped = () -> 0;
+
+    /** Where {@link #accessLogDropped()} comes from: the node's {@code AccessLog}. */
+    public void accessLogDroppedFrom(java.util.function.LongSupplier source) {
+        accessLogDropped = source;
+    }
+
+    public long accessLogDropped() {
+        return accessLogDropped.getAsLong();
+    }
+
     /** Where {@link #unwatchedDirectories()} comes from: the node's disk watcher. */
     public void unwatchedDirectoriesFrom(java.util.function.IntSupplier source) {
         unwatchedDirectories = source;

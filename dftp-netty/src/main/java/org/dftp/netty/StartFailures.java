@@ -12,6 +12,14 @@ public final class StartFailures {
         return new IOException("cannot listen on " + address + " (" + flag + "): " + rootMessage(e), e);
     }
 
+    /** A file that cannot be opened for writing: the flag that named it, the file, and why ("Permission denied"). */
+    public static IOException cannotWrite(String flag, String file, Throwable e) {
+        // A FileSystemException's message repeats the file: its reason alone says why.
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : rootMessage(e);
+        return new IOException("cannot open " + file + " for writing (" + flag + "): " + why, e);
+    }
+
     /** The innermost cause's message, without the native layer's prefix ({@code bind(..) failed with error(-98): }). */
     public static String rootMessage(Throwable e) {
         Throwable t = e;

@@ -358,6 +358,28 @@ class MainTest {
         }
     }
 
+    @Test
+    void accessLogIsOffByDefaultAndTakesAFileOrStandardOutput() throws IOException {
+        assertNull(config("-dfsroot", dir.toString()).accessLog());
+        assertNull(config("-dfsroot", dir.toString(), "-access-log=").accessLog());
+        assertEquals("-", config("-dfsroot", dir.toString(), "-access-log", "-").accessLog());
+        assertEquals("/var/log/dftp/access.log",
+                config("-dfsroot", dir.toString(), "--access-log=/var/log/dftp/access.log").accessLog());
+    }
+
+    /** An access log that cannot be opened ends the start in one line naming the flag and the file. */
+    @Test
+    @org.junit.jupiter.api.Timeout(30) // a node that did start would serve until stopped
+    void anAccessLogThatCannotBeWrittenEndsTheStartNamingTheFlag() throws IOException {
+        // Under a plain file: no directory there, whoever runs the test (root ignores permission bits).
+        Path log = Files.writeString(dir.resolve("plain-file"), "").resolve("access.log");
+        StringWriter err = new StringWriter();
+        assertEquals(Main.EXIT_USAGE, Main.run(new String[] {"-dfsroot=" + dir, "-multicast-discovery-addr=",
+                "-http-listen=127.0.0.1:0", "-http-mgmt-listen=127.0.0.1:0", "-ftp-listen=", "-access-log=" + log},
+                new PrintWriter(err, true)), err.toString());
+        assertEquals("dftp: cannot open " + log + " for writing (-access-log): Not a directory\n", err.toString());
+    }
+
     private static NodeConfig config(String... args) throws IOException {
         Main main = new Main();
         Main.commandLine(main).parseArgs(args);

@@ -183,6 +183,9 @@ public final class PinnedDirectory implements AutoCloseable {
     /** Errno's text as the exception callers answer. */
     private static IOException refusal(Path what, IOException e, boolean directory) {
         String m = String.valueOf(e.getMessage());
+        if (OutOfDescriptorsException.says(m)) {
+            return new OutOfDescriptorsException(what.toString(), m);
+        }
         if (m.contains("Permission denied")) {
             return new AccessDeniedException(what.toString(), null, m);
         }

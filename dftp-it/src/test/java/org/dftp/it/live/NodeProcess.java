@@ -242,6 +242,11 @@ final class NodeProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Sends a signal ({@code STOP}, {@code CONT}, ...) to the node's process. */
+    void signal(String name) throws IOException, InterruptedException {
+        org.dftp.netty.testing.Commands.run("kill", "-" + name, Long.toString(process.pid()));
+    }
+
     /** A polite stop (SIGTERM, the shutdown hook closes the node), then a kill if it takes too long. */
     void stop() throws InterruptedException {
         if (process == null || !process.isAlive()) {

@@ -132,7 +132,9 @@ public final class ManagementServer {
                 // a 500,000-entry join then takes 2,000 trips through the pipeline, not 13,000.
                 .httpRequestDecoder(spec -> spec.maxChunkSize(MAX_CHUNK))
                 .handle(this::handle);
-        return (tls == null ? server : tls.secure(server)).bindNow();
+        DisposableServer bound = (tls == null ? server : tls.secure(server)).bindNow();
+        org.dftp.netty.limits.AcceptFailures.install(bound.channel(), "HTTP mgmt");
+        return bound;
     }
 
     /**

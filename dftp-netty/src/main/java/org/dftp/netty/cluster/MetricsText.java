@@ -32,9 +32,19 @@ final class MetricsText {
         t.help("dftp_entries", "gauge", "Entries (files and directories) in this node's tree of the whole DFS.");
         t.sample("dftp_entries", "", s.tree().size());
 
+        t.help("dftp_direct_memory_bytes", "gauge",
+                "Direct (off-heap) memory in use: Netty's pooled buffers, and the JDK's NIO buffers.");
+        t.sample("dftp_direct_memory_bytes", label("pool", "netty"),
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+        t.sample("dftp_direct_memory_bytes", label("pool", "nio"), nioDirectBytes());
+
         t.help("dftp_unwatched_directories", "gauge",
                 "Local directories past the inotify watch limit, rescanned periodically instead of watched.");
         t.sample("dftp_unwatched_directories", "", m.unwatchedDirectories());
+
+        t.help("dftp_access_log_dropped_total", "counter",
+                "Access-log lines dropped because the writer fell behind the requests (-access-log).");
+        t.sample("dftp_access_log_dropped_total", "", m.accessLogDropped());
 
         t.help("dftp_bytes_served_total", "counter", "Bytes of file content served over HTTP, by where they came from.");
         t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
@@ -90,6 +100,16 @@ final class MetricsText {
             }
         }
         return t.out.toString();
+    }
+
+    private static long nioDirectBytes() {
+        for (java.lang.management.BufferPoolMXBean pool
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
     }
 
     /** The FTP port's families; absent when the node serves no FTP. */

@@ -221,6 +221,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void route(ChannelHandlerContext ctx, HttpRequest req, User user) {
+        if (user != User.ANONYMOUS) {
+            AccessLogHandler.authenticated(ctx.pipeline(), req, user.name());
+        }
         String method = req.method().name();
         boolean reads = !DavHandler.writes(method);
         if (reads && user == User.ANONYMOUS && !context.access().anonymousRead()) {
@@ -418,6 +421,11 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             FileResponder.send(ctx, req, file, contentType, context.metrics());
         } catch (NoSuchFileException e) {
             notFound(ctx, req, path);
+        } catch (org.dftp.core.local.OutOfDescriptorsException e) {
+            // Said once a minute by the listener (AcceptFailures); a line per request would flood the log.
+            log.debug("HTTP: {} not opened: {}", path, e.getMessage());
+            HttpResponses.sendText(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the node is out of file descriptors: try again shortly\n");
         } catch (java.nio.file.AccessDeniedException e) {
             // A file this node may not read (mode 000, another user's): 403, as nginx answers, not 500.
             log.debug("HTTP: {} not readable: {}", path, e.toString());
@@ -442,21 +450,10 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         boolean json = "json".equals(format) || (format == null && accept.contains("application/json"));
         boolean writes = context.dav() != null && context.access().anyUsers();
         ListingBody.Format shape = json ? ListingBody.Format.JSON
-                : mirrors(req) ? ListingBody.Format.HTML_FOR_MIRRORS : ListingBody.Format.HTML;
-        ListingBody body = new ListingBody(path, order.apply(dir.children()), shape, p -> writes && user.mayWrite(p));
-        stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8,
-                json ? null : "User-Agent");
-    }
-
-    /**
-     * Whether {@code req} comes from wget (or wget2), which follows every link of a page when mirroring:
-     * it honours no per-link {@code rel="nofollow"}, and robots.txt rules match the path without the query,
-     * so nothing else keeps it from fetching each file a second time as {@code NAME?format=txt}. Everyone
-     * else, browsers and scripts, gets the original page.
-     */
-    private static boolean mirrors(HttpRequest req) {
-        String agent = req.headers().get(HttpHeaderNames.USER_AGENT, "");
-        return agent.regionMatches(true, 0, "wget", 0, 4);
+                : "nginx".equals(format) ? ListingBody.Format.NGINX : ListingBody.Format.HTML;
+        ListingBody body = new ListingBody(path, order.apply(dir.children()), shape, order,
+                p -> writes && user.mayWrite(p));
+        stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
     }
 
     private void find(ChannelHandlerContext ctx, HttpRequest req, QueryStringDecoder uri) {
@@ -477,27 +474,25 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
             notFound(ctx, req, prefix);
             return;
         }
-        stream(ctx, req, new FindBody(tree.walk(prefix), glob), HttpResponses.TEXT_UTF8, null);
+        stream(ctx, req, new FindBody(tree.walk(prefix), glob), HttpResponses.TEXT_UTF8);
     }
 
     /**
      * Sends a generated body: whole with a {@code Content-Length} when its first piece is all of it (most
      * listings), chunked otherwise, pulled piece by piece as the socket drains. An HTTP/1.0 client knows
      * no chunked coding (RFC 9112 6.1): its body is delimited by closing the connection. The body may be
-     * compressed on its way out ({@link ListingCompressor}); {@code varies} names the request header that
-     * chose it besides the URL, or is null.
+     * compressed on its way out ({@link ListingCompressor}).
      */
-    private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType,
-                               CharSequence varies) {
+    private static void stream(ChannelHandlerContext ctx, HttpRequest req, BodySource body, String contentType) {
         ByteBuf first = body.readChunk(ctx.alloc());
         if (body.isEndOfInput()) {
             FullHttpResponse res = HttpResponses.full(HttpResponseStatus.OK, first);
-            describe(req, res, contentType, varies);
+            describe(req, res, contentType);
             HttpResponses.sendFull(ctx, req, res);
             return;
         }
         HttpResponse res = HttpResponses.head(HttpResponseStatus.OK);
-        describe(req, res, contentType, varies);
+        describe(req, res, contentType);
         if (req.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {
             HttpUtil.setTransferEncodingChunked(res, true);
         }
@@ -519,12 +514,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The headers of a generated body: its type, what else than the URL chose it ({@code varies}, or null). */
-    private static void describe(HttpRequest req, HttpResponse res, String contentType, CharSequence varies) {
+    /** The headers of a generated body: its type, and that it may be compressed. */
+    private static void describe(HttpRequest req, HttpResponse res, String contentType) {
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        if (varies != null) {
-            res.headers().add(HttpHeaderNames.VARY, varies);
-        }
         ListingCompressor.mayCompress(req, res);
     }
 

@@ -11,21 +11,17 @@ import org.dftp.core.DfsPath;
 import org.dftp.core.tree.DfsNode;
 
 /**
- * A directory listing, streamed row by row: the nginx-like HTML page of the original (same columns,
- * widths and links; captures in dftp-core/src/test/resources/go-dftp/listing-*.html) or a JSON array in
- * the shape of nginx's {@code autoindex_format json}, with the owner node added and whether the caller
- * may write the entry.
+ * A directory listing, streamed row by row: the page a browser gets ({@link ListingPage}), the nginx-like
+ * HTML page of the original (same columns, widths and links; captures in
+ * dftp-core/src/test/resources/go-dftp/listing-*.html), or a JSON array in the shape of nginx's
+ * {@code autoindex_format json}, with the owner node added and whether the caller may write the entry.
  */
 final class ListingBody extends BodySource {
     enum Format {
-        /** The original's page, byte for byte. */
+        /** The default page: sortable columns, readable sizes and times, breadcrumbs, search, totals. */
         HTML,
-        /**
-         * The same page without the {@code txt} link of each file (blanks in its place, so every column
-         * stays where it was): for a client that follows every link of a page, as {@code wget -r} does, and
-         * would otherwise fetch each file twice, once as {@code NAME?format=txt}.
-         */
-        HTML_FOR_MIRRORS,
+        /** The original's page, byte for byte ({@code ?format=nginx}). */
+        NGINX,
         JSON
     }
 
@@ -42,16 +38,20 @@ final class ListingBody extends BodySource {
     private final Format format;
     /** Whether the caller may write an entry: the JSON listing says so for each. */
     private final java.util.function.Predicate<DfsPath> mayWrite;
+    /** How {@code rows} are sorted: the default page marks it and links the other orders. */
+    private final ListingOrder order;
     private int next = -1; // -1: the head is still to be written
+    /** What the default page's foot counts, added up as rows go out. */
+    private int files;
+    private int dirs;
+    private long bytes;
 
-    ListingBody(DfsPath dir, List<DfsNode> rows, Format format) {
-        this(dir, rows, format, p -> false);
-    }
-
-    ListingBody(DfsPath dir, List<DfsNode> rows, Format format, java.util.function.Predicate<DfsPath> mayWrite) {
+    ListingBody(DfsPath dir, List<DfsNode> rows, Format format, ListingOrder order,
+                java.util.function.Predicate<DfsPath> mayWrite) {
         this.dir = dir;
         this.rows = rows;
         this.format = format;
+        this.order = order;
         this.mayWrite = mayWrite;
     }
 
@@ -63,24 +63,45 @@ final class ListingBody extends BodySource {
             next = 0;
         }
         while (next < rows.size() && b.length() < CHUNK) {
-            if (format != Format.JSON) {
-                htmlRow(b, rows.get(next), format == Format.HTML);
-            } else {
-                jsonRow(b, rows.get(next), next == 0);
+            DfsNode n = rows.get(next);
+            switch (format) {
+                case HTML -> {
+                    ListingPage.row(b, n);
+                    count(n);
+                }
+                case NGINX -> nginxRow(b, n);
+                case JSON -> jsonRow(b, n, next == 0);
             }
             next++;
         }
         boolean done = next == rows.size();
         if (done) {
-            b.append(format != Format.JSON ? "</pre><hr/></body></html>" : "\n]\n");
+            switch (format) {
+                case HTML -> ListingPage.foot(b, files, dirs, bytes);
+                case NGINX -> b.append("</pre><hr/></body></html>");
+                case JSON -> b.append("\n]\n");
+            }
         }
         out.writeCharSequence(b, StandardCharsets.UTF_8);
         return done;
     }
 
+    private void count(DfsNode n) {
+        if (n.isDirectory()) {
+            dirs++;
+        } else {
+            files++;
+            bytes += n.size();
+        }
+    }
+
     private void head(StringBuilder b) {
         if (format == Format.JSON) {
             b.append('[');
+            return;
+        }
+        if (format == Format.HTML) {
+            ListingPage.head(b, dir, order);
             return;
         }
         String title = UrlPaths.escape(dir.toString());
@@ -91,7 +112,7 @@ final class ListingBody extends BodySource {
         }
     }
 
-    private static void htmlRow(StringBuilder b, DfsNode n, boolean txtLink) {
+    private static void nginxRow(StringBuilder b, DfsNode n) {
         String shown = n.isDirectory() ? n.name() + "/" : n.name();
         String href = UrlPaths.encodeSegment(n.name()) + (n.isDirectory() ? "/" : "");
         b.append("<a href=\"").append(href).append("\">").append(UrlPaths.escape(shown)).append("</a>");
@@ -100,7 +121,7 @@ final class ListingBody extends BodySource {
         String size = n.isDirectory() ? "[DIR]" : Long.toString(n.size());
         pad(b, SIZE_WIDTH - size.length());
         b.append(size);
-        if (n.isDirectory() || !txtLink) {
+        if (n.isDirectory()) {
             b.append("       ");
         } else {
             b.append(" <a href=\"").append(href).append("?format=txt\" title=\"view as plain text\">txt</a>   ");

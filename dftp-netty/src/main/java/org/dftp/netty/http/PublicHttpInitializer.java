@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import java.util.concurrent.TimeUnit;
+import org.dftp.core.access.AccessLog;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.limits.HeaderTimeout;
 import org.dftp.netty.limits.PerAddressLimit;
@@ -30,9 +31,13 @@ import org.dftp.netty.tls.ServerTls;
  *       makes files go out as chunks instead of {@code sendfile} ({@link FileResponder}); then {@value #ALPN}
  *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
  *       each with the handlers below) or HTTP/1.1 as follows;</li>
- *   <li>{@value #FIRST_BYTE}, {@value #CODEC}, {@value #HEADER_TIMEOUT}: HTTP/1.1 with limits on the request
- *       line ({@code 414}) and headers ({@code 431}), and on how long the headers take ({@link HeaderTimeout},
- *       {@code 408} after {@code -http-header-timeout});</li>
+ *   <li>{@value #FIRST_BYTE}, {@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and
+ *       headers ({@code 431});</li>
+ *   <li>{@value #ACCESS_LOG}, with {@code -access-log}: {@link AccessLogHandler}, right behind the codec so
+ *       that it sees every request and every response, whichever handler below wrote it (on HTTP/2, behind
+ *       each stream's codec);</li>
+ *   <li>{@value #HEADER_TIMEOUT}: a limit on how long the headers take ({@link HeaderTimeout}, {@code 408}
+ *       after {@code -http-header-timeout});</li>
  *   <li>{@value #CHECK}: {@link RequestCheck}, what the codec lets through but nginx refuses ({@code 400},
  *       {@code 505}), and nothing after a refused request;</li>
  *   <li>{@value #STALLED}: closes a connection whose response stood still for {@code -http-send-timeout}
@@ -60,6 +65,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     public static final String IDLE_CLOSE = "idle-close";
     public static final String H2_STREAMS = "h2-streams";
     public static final String CODEC = "http-codec";
+    public static final String ACCESS_LOG = "access-log";
     public static final String CHECK = "request-check";
     public static final String IDLE = "idle";
     public static final String COUNTER = "response-counter";
@@ -84,6 +90,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private final ServerTls tls;
     private final NodeConfig.Limits limits;
     private final PerAddressLimit perAddress;
+    private final AccessLog accessLog;
 
     public PublicHttpInitializer(DfsHttpContext context) {
         this(context, null);
@@ -96,6 +103,13 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
 
     /** The same with these timeouts and per-address limit. */
     public PublicHttpInitializer(DfsHttpContext context, ServerTls tls, NodeConfig.Limits limits) {
+        this(context, tls, limits, AccessLog.OFF);
+    }
+
+    /** The same, with a line in {@code accessLog} for every request ({@link AccessLog#OFF}: none). */
+    public PublicHttpInitializer(DfsHttpContext context, ServerTls tls, NodeConfig.Limits limits,
+                                 AccessLog accessLog) {
+        this.accessLog = java.util.Objects.requireNonNull(accessLog, "accessLog");
         this.context = context;
         this.counter = new ResponseCounter(context.metrics());
         this.tls = tls;
@@ -143,6 +157,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
             protected void initChannel(Http2StreamChannel stream) {
                 ChannelPipeline s = stream.pipeline();
                 s.addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true));
+                addAccessLog(s);
                 s.addLast(COUNTER, counter);
                 s.addLast(COMPRESS, new ListingCompressor());
                 s.addLast(CHUNKED, new ChunkedWriteHandler());
@@ -184,6 +199,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_BODY_PIECE)));
+        addAccessLog(p);
         p.addLast(HEADER_TIMEOUT, headers);
         p.addLast(CHECK, new RequestCheck());
         p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
@@ -192,5 +208,11 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
         p.addLast(COMPRESS, new ListingCompressor());
         p.addLast(CHUNKED, new ChunkedWriteHandler());
         p.addLast(HANDLER, new DfsHttpHandler(context));
+    }
+
+    private void addAccessLog(ChannelPipeline p) {
+        if (accessLog.enabled()) {
+            p.addLast(ACCESS_LOG, new AccessLogHandler(accessLog));
+        }
     }
 }

@@ -57,6 +57,14 @@ public final class PublicHttpServer implements AutoCloseable {
         return start(listen, boss, workers, new PublicHttpInitializer(context, tls, limits));
     }
 
+    /** The same, with a line in {@code accessLog} for every request. */
+    public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
+                                         DfsHttpContext context, org.dftp.netty.tls.ServerTls tls,
+                                         org.dftp.netty.NodeConfig.Limits limits,
+                                         org.dftp.core.access.AccessLog accessLog) throws InterruptedException {
+        return start(listen, boss, workers, new PublicHttpInitializer(context, tls, limits, accessLog));
+    }
+
     /** A listener whose connections {@code init} sets up (the HTTPS redirect uses it too). */
     public static PublicHttpServer start(HostPort listen, EventLoopGroup boss, EventLoopGroup workers,
                                          io.netty.channel.ChannelHandler init) throws InterruptedException {
@@ -73,6 +81,7 @@ public final class PublicHttpServer implements AutoCloseable {
             b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_LOW_WATER);
         }
         Channel ch = b.bind(listen.bindAddress()).sync().channel();
+        org.dftp.netty.limits.AcceptFailures.install(ch, "HTTP");
         return new PublicHttpServer(ch);
     }
 

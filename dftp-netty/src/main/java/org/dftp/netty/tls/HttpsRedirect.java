@@ -17,6 +17,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.concurrent.TimeUnit;
+import org.dftp.netty.NodeConfig;
+import org.dftp.netty.NodeMetrics;
+import org.dftp.netty.http.PublicHttpInitializer;
+import org.dftp.netty.limits.HeaderTimeout;
+import org.dftp.netty.limits.PerAddressLimit;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,12 +37,25 @@ public final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject>
         this.httpsPort = httpsPort;
     }
 
-    /** The pipeline of a redirecting connection: codec, a 30 s read timeout, this handler. */
-    public static ChannelHandler initializer(int httpsPort) {
+    /**
+     * The pipeline of a redirecting connection, with the limits of the public port, which a client could
+     * otherwise get round here: {@code -http-max-connections-per-address} ({@code 503}), the header timeout
+     * ({@code 408}: a slowloris trickling a byte now and then is cut), the idle timeout, then the codec and
+     * this handler.
+     */
+    public static ChannelHandler initializer(int httpsPort, NodeConfig.Limits limits, NodeMetrics metrics) {
+        PerAddressLimit perAddress = new PerAddressLimit(limits.maxConnectionsPerAddress(), true,
+                metrics.connectionsRefusedPerAddress);
         return new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new ReadTimeoutHandler(30), new HttpServerCodec(), new HttpsRedirect(httpsPort));
+                HeaderTimeout headers = new HeaderTimeout(limits.headerTimeout(), metrics.headerTimeouts);
+                ch.pipeline().addLast(PublicHttpInitializer.PER_ADDRESS, perAddress)
+                        .addLast(new ReadTimeoutHandler(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
+                        .addLast(PublicHttpInitializer.FIRST_BYTE, headers.firstByte())
+                        .addLast(new HttpServerCodec())
+                        .addLast(PublicHttpInitializer.HEADER_TIMEOUT, headers)
+                        .addLast(new HttpsRedirect(httpsPort));
             }
         };
     }

@@ -33,6 +33,7 @@ class MetricsTextTest {
         m.countResponse(404);
         m.unwatchedDirectoriesFrom(() -> 7);
         m.ftpFrom(() -> new FtpMetrics(2, 11, 8, 3, 1, 2, 4, 5, 5000, 6, 6000));
+        m.accessLogDroppedFrom(() -> 12);
         return MetricsText.render(s, m, Map.of("b", 1L, "c", 2L), new TreeMap<>(Map.of(200, 4L)), NOW);
     }
 
@@ -62,6 +63,9 @@ class MetricsTextTest {
         assertTrue(text.contains("dftp_peer_update_age_seconds{peer=\"b\"} 9\n"), text);
         assertTrue(text.contains("dftp_peer_last_alive_age_seconds{peer=\"c\"} 1\n"), text);
         assertTrue(text.contains("\ndftp_unwatched_directories 7\n"), text);
+        assertTrue(text.contains("\ndftp_direct_memory_bytes{pool=\"netty\"} "), text);
+        assertTrue(text.contains("\ndftp_direct_memory_bytes{pool=\"nio\"} "), text);
+        assertTrue(text.contains("\ndftp_access_log_dropped_total 12\n"), text);
     }
 
     @Test

@@ -101,7 +101,8 @@ class CompressionTest {
 
     @Test
     void aSmallListingGoesOutAsItIs() {
-        RawResponse res = http.get("/fs/few/", GZIP);
+        // The original's page of a few rows: the default page, with its style, is always worth compressing.
+        RawResponse res = http.get("/fs/few/?format=nginx", GZIP);
         assertTrue(res.body().length < ListingCompressor.MIN_SIZE);
         assertNull(res.header("Content-Encoding"));
         assertTrue(varies(res).contains("Accept-Encoding"), varies(res));
@@ -151,7 +152,7 @@ class CompressionTest {
         assertNull(res.header("Content-Encoding"));
         assertNull(res.header("Transfer-Encoding"));
         assertArrayEquals(identity, res.body());
-        assertTrue(res.text().endsWith("</pre><hr/></body></html>"));
+        assertTrue(res.text().endsWith("</body></html>\n"));
     }
 
     @Test

@@ -21,34 +21,24 @@ import java.util.stream.Stream;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
-import org.dftp.netty.testing.EmbeddedHttp;
-import org.dftp.netty.testing.NettyLeaks;
 import org.dftp.netty.testing.RawResponse;
 import org.dftp.netty.testing.Trees;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Directory listings on the production pipeline over an EmbeddedChannel: HTML as the Go captures, JSON, sorting. */
-@ExtendWith(NettyLeaks.class)
-class ListingTest {
-    private static final Pattern ROW_NAME = Pattern.compile("(?m)(?:^|<pre>)<a href=\"([^\"]*)\">([^<]*)</a>");
-
-    private DfsTree tree = Trees.goCaptures();
-    private final EmbeddedHttp http = new EmbeddedHttp(DfsHttpContext.local(() -> tree, "ga", null));
-
-    @AfterEach
-    void nothingLeftInTheChannel() {
-        assertFalse(http.channel.finish());
-    }
+/**
+ * Directory listings on the production pipeline over an EmbeddedChannel: {@code ?format=nginx} as the Go
+ * captures, JSON, sorting (the default page has its own {@link ListingPageTest}).
+ */
+class ListingTest extends ListingFixture {
+    private static final Pattern ROW_NAME = Pattern.compile("(?m)(?:^|<pre>|<tr><td>)<a href=\"([^\"]*)\">([^<]*)</a>");
 
     @Test
-    void rootListingIsTheGoCaptureByteForByte() throws IOException {
-        RawResponse res = http.get("/fs/");
+    void rootListingAsNginxIsTheGoCaptureByteForByte() throws IOException {
+        RawResponse res = http.get("/fs/?format=nginx");
         assertEquals(200, res.status());
         assertEquals("text/html; charset=utf-8", res.header("Content-Type"));
         assertEquals(new String(capture("listing-root.html"), StandardCharsets.UTF_8), res.text());
@@ -56,46 +46,40 @@ class ListingTest {
     }
 
     @Test
-    void subdirectoryListingIsTheGoCaptureByteForByte() throws IOException {
-        RawResponse res = http.get("/fs/somedir/");
+    void subdirectoryListingAsNginxIsTheGoCaptureByteForByte() throws IOException {
+        RawResponse res = http.get("/fs/somedir/?format=nginx");
         assertEquals(200, res.status());
         assertEquals(new String(capture("listing-somedir.html"), StandardCharsets.UTF_8), res.text());
         assertArrayEquals(capture("listing-somedir.html"), res.body());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Wget/1.21.3", "wget2/2.1.0"})
-    void wgetGetsThePageWithoutTheTxtLinksEveryColumnInPlace(String agent) throws IOException {
-        String original = new String(capture("listing-root.html"), StandardCharsets.UTF_8);
-        String withoutTxt = original.replaceAll(" <a href=\"[^\"]*\\?format=txt\" title=\"view as plain text\">txt</a>   ",
-                "       ");
-        assertTrue(withoutTxt.length() < original.length() && !withoutTxt.contains("format=txt"), withoutTxt);
+    @ValueSource(strings = {"Wget/1.21.3", "wget2/2.1.0", "curl/8.5.0",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+    void everyClientGetsTheSamePageWhateverItsUserAgentAndNoPageVariesOnIt(String agent) throws IOException {
+        RawResponse plain = http.get("/fs/");
         RawResponse res = http.get("/fs/", "User-Agent: " + agent);
-        assertEquals(200, res.status());
-        assertEquals(withoutTxt, res.text());
-        assertTrue(res.headers().get("vary").contains("User-Agent"), res.headers().toString());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-            "Python-urllib/3.11"})
-    void everyOtherClientGetsTheOriginalPage(String agent) throws IOException {
-        RawResponse res = http.get("/fs/", "User-Agent: " + agent);
-        assertArrayEquals(capture("listing-root.html"), res.body());
-        assertTrue(res.headers().get("vary").contains("User-Agent"), res.headers().toString());
+        assertArrayEquals(plain.body(), res.body());
+        assertFalse(res.text().contains("format=txt"), "no per-file alternate for wget -r to fetch: " + res.text());
+        assertFalse(res.headers().get("vary").contains("User-Agent"), res.headers().toString());
+        RawResponse nginx = http.get("/fs/?format=nginx", "User-Agent: " + agent);
+        assertArrayEquals(capture("listing-root.html"), nginx.body(), "?format=nginx keeps its txt links for wget too");
+        assertFalse(nginx.headers().get("vary").contains("User-Agent"), nginx.headers().toString());
     }
 
     @Test
     void subdirectoryListingStartsWithTheParentRowAndTheRootHasNone() {
-        assertEquals(List.of("../", "nested/", "c.jpg"), shownNames(http.get("/fs/somedir/").text()));
-        assertFalse(http.get("/fs/").text().contains("../"));
+        for (String format : List.of("", "?format=nginx")) {
+            assertEquals(List.of("../", "nested/", "c.jpg"), shownNames(http.get("/fs/somedir/" + format).text()));
+            assertFalse(http.get("/fs/" + format).text().contains("\">../</a>"));
+        }
     }
 
     @Test
     void directoryFedByTwoNodesIsOwnedByMultipleAndASingleOwnerDirectoryByItsNode() {
-        String root = http.get("/fs/").text();
+        String root = http.get("/fs/?format=nginx").text();
         assertTrue(root.contains("[DIR]       (multiple)\r\n"), root);
-        String somedir = http.get("/fs/somedir/").text();
+        String somedir = http.get("/fs/somedir/?format=nginx").text();
         assertTrue(somedir.contains("[DIR]       ga\r\n"), somedir);
     }
 
@@ -109,16 +93,18 @@ class ListingTest {
 
     @Test
     void emptyDirectoryListsOnlyTheParentRow() {
-        RawResponse res = http.get("/fs/somedir/nested/");
+        RawResponse res = http.get("/fs/somedir/nested/?format=nginx");
         assertEquals(200, res.status());
         assertEquals(List.of("../"), shownNames(res.text()));
         assertTrue(res.text().startsWith("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Index of /somedir/nested</title>"));
+        assertEquals(List.of("../"), shownNames(http.get("/fs/somedir/nested/").text()));
     }
 
     @Test
     void listingOfAnEmptyDfsIsAnEmptyPage() {
         tree = DfsTree.EMPTY;
-        RawResponse res = http.get("/fs/");
+        assertEquals(List.of(), shownNames(http.get("/fs/").text()));
+        RawResponse res = http.get("/fs/?format=nginx");
         assertEquals(200, res.status());
         assertEquals(List.of(), shownNames(res.text()));
         assertTrue(res.text().endsWith("</pre><hr/></body></html>"));
@@ -129,7 +115,7 @@ class ListingTest {
         long t = Trees.CAPTURE_TIME;
         tree = Trees.of(file("a<b>\"c\"&d?e#f's.txt", "ga", 1, t), file("é ü.txt", "ga", 2, t),
                 file("100%.txt", "ga", 3, t), dir("<dir>", "g<b>", t), file("日本.txt", "ga", 4, t));
-        String page = http.get("/fs/").text();
+        String page = http.get("/fs/?format=nginx").text();
         assertTrue(page.contains("<a href=\"%3Cdir%3E/\">&lt;dir&gt;/</a>"), page);
         assertTrue(page.contains("g&lt;b&gt;\r\n"), page);
         assertTrue(page.contains("<a href=\"a%3Cb%3E%22c%22%26d%3Fe%23f%27s.txt\">a&lt;b&gt;&quot;c&quot;&amp;d?e#f&#39;s.txt</a>"), page);
@@ -151,7 +137,7 @@ class ListingTest {
     @Test
     void wideNamesAreStillFollowedByTheirColumns() {
         tree = Trees.of(file("x".repeat(80) + ".bin", "ga", 7, Trees.CAPTURE_TIME));
-        String page = http.get("/fs/").text();
+        String page = http.get("/fs/?format=nginx").text();
         assertTrue(page.contains(".bin</a> 2026-11-24 09:30"), page);
     }
 
@@ -168,8 +154,11 @@ class ListingTest {
 
     @Test
     void formatQueryWinsOverTheAcceptHeader() {
-        RawResponse res = http.get("/fs/?format=html", "Accept: application/json");
-        assertEquals("text/html; charset=utf-8", res.header("Content-Type"));
+        for (String format : List.of("html", "nginx")) {
+            RawResponse res = http.get("/fs/?format=" + format, "Accept: application/json");
+            assertEquals("text/html; charset=utf-8", res.header("Content-Type"));
+        }
+        assertArrayEquals(http.get("/fs/").body(), http.get("/fs/?format=html").body());
     }
 
     @Test
@@ -221,9 +210,11 @@ class ListingTest {
     @ParameterizedTest(name = "/fs/{0}")
     @MethodSource("orders")
     void listingSortsDirectoriesFirstThenByTheRequestedKey(String query, List<String> expected) throws IOException {
+        String and = query.isEmpty() ? "?" : "&";
         assertEquals(expected, shownNames(http.get("/fs/" + query).text()));
+        assertEquals(expected, shownNames(http.get("/fs/" + query + and + "format=nginx").text()));
         JsonNode rows = new ObjectMapper().readTree(
-                http.get("/fs/" + query + (query.isEmpty() ? "?" : "&") + "format=json").body());
+                http.get("/fs/" + query + and + "format=json").body());
         List<String> jsonNames = new ArrayList<>();
         rows.forEach(r -> jsonNames.add(r.get("name").asText() + ("directory".equals(r.get("type").asText()) ? "/" : "")));
         assertEquals(expected, jsonNames);
@@ -248,23 +239,24 @@ class ListingTest {
         assertEquals(get.header("Content-Type"), head.header("Content-Type"));
     }
 
-    @Test
-    void largeListingIsStreamedChunkedAndComplete() {
+    @ParameterizedTest(name = "/fs/big/{0}")
+    @ValueSource(strings = {"", "?format=nginx"})
+    void largeListingIsStreamedChunkedAndComplete(String format) {
         List<Change> changes = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             changes.add(file(String.format("big/f%05d.txt", i), "ga", i, Trees.CAPTURE_TIME));
         }
         tree = DfsTree.EMPTY.apply(changes);
-        RawResponse res = http.get("/fs/big/");
+        RawResponse res = http.get("/fs/big/" + format);
         assertEquals(200, res.status());
         assertTrue(res.chunked());
         assertNull(res.header("Content-Length"));
         List<String> names = shownNames(res.text());
         assertEquals(5001, names.size());
         assertEquals("f04999.txt", names.get(5000));
-        assertTrue(res.text().endsWith("</pre><hr/></body></html>"));
+        assertTrue(res.text().endsWith(format.isEmpty() ? "</body></html>\n" : "</pre><hr/></body></html>"));
 
-        RawResponse head = http.request("HEAD", "/fs/big/");
+        RawResponse head = http.request("HEAD", "/fs/big/" + format);
         assertEquals(200, head.status());
         assertEquals(0, head.body().length);
     }

@@ -126,6 +126,26 @@ class RemoteFileProxyTest {
     }
 
     @Test
+    void proxiedResponsesAreLoggedWithTheBodyBytesThatWentOut(@TempDir Path logs) throws Exception {
+        RemoteFileProxy proxy = new RemoteFileProxy(ProxyClient.create(loops), new PeerAddresses(aStore::snapshot),
+                aMetrics);
+        try (var accessLog = org.dftp.core.testing.AccessLogFile.in(logs);
+             PublicHttpServer logged = PublicHttpServer.start(ANY, loops, loops, new DfsHttpContext(
+                     () -> aStore.snapshot().tree(), "ga", LocalRoot.of(aDir, DfsPath.ROOT), proxy, aMetrics), null,
+                     org.dftp.netty.NodeConfig.Limits.DEFAULTS, accessLog.log)) {
+            String base = "http://127.0.0.1:" + logged.port();
+            assertArrayEquals(big, http.send(HttpRequest.newBuilder(URI.create(base + "/fs/big.bin")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body());
+            assertEquals(206, http.send(HttpRequest.newBuilder(URI.create(base + "/fs/big.bin"))
+                    .header("Range", "bytes=1000-1999").build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+            List<String> lines = accessLog.awaitTimeless(2);
+            assertTrue(lines.get(0).startsWith("127.0.0.1 - - [T] \"GET /fs/big.bin HTTP/1.1\" 200 " + big.length + " "),
+                    lines.get(0));
+            assertTrue(lines.get(1).startsWith("127.0.0.1 - - [T] \"GET /fs/big.bin HTTP/1.1\" 206 1000 "), lines.get(1));
+        }
+    }
+
+    @Test
     void rangeAndValidatorsPassThrough() throws Exception {
         HttpResponse<byte[]> res = get("/fs/big.bin", "Range", "bytes=1000-1999");
         assertEquals(206, res.statusCode());

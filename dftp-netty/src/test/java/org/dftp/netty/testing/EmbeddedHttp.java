@@ -25,7 +25,12 @@ public final class EmbeddedHttp {
     public int fileRegions;
 
     public EmbeddedHttp(DfsHttpContext context) {
-        channel = new EmbeddedChannel(new PublicHttpInitializer(context));
+        this(new PublicHttpInitializer(context));
+    }
+
+    /** The pipeline {@code initializer} builds, e.g. one with an access log. */
+    public EmbeddedHttp(PublicHttpInitializer initializer) {
+        channel = new EmbeddedChannel(initializer);
     }
 
     /** Writes raw request bytes (each char one byte, ISO-8859-1) and returns everything written back. */

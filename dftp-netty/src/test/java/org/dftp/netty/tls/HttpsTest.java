@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -207,6 +208,37 @@ class HttpsTest {
                 .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertTrue(file.headers().firstValue("content-encoding").isEmpty(), file.headers().toString());
         assertArrayEquals(big, file.body());
+    }
+
+    @Test
+    void theAccessLogHasALinePerRequestOverHttp11AndEveryHttp2Stream() throws Exception {
+        var tree = Trees.fromDisk(root, "ga");
+        try (var accessLog = org.dftp.core.testing.AccessLogFile.in(dir);
+             PublicHttpServer logged = PublicHttpServer.start(HostPort.parse("127.0.0.1:0"), loops, loops,
+                     DfsHttpContext.local(() -> tree, "ga", LocalRoot.of(root, DfsPath.ROOT)), tls,
+                     org.dftp.netty.NodeConfig.Limits.DEFAULTS, accessLog.log)) {
+            URI base = URI.create("https://localhost:" + logged.port());
+            for (HttpClient.Version v : List.of(HttpClient.Version.HTTP_1_1, HttpClient.Version.HTTP_2)) {
+                HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem")).version(v)
+                        .connectTimeout(Duration.ofSeconds(5)).build();
+                HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin"))
+                        .header("User-Agent", "test/" + v).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(v, whole.version());
+                assertArrayEquals(big, whole.body());
+                assertEquals(404, client.send(HttpRequest.newBuilder(base.resolve("/fs/nope")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode());
+            }
+            List<String> lines = accessLog.awaitTimeless(4);
+            assertEquals("127.0.0.1 - - [T] \"GET /fs/big.bin HTTP/1.1\" 200 " + big.length + " \"-\" \"test/HTTP_1_1\"",
+                    lines.get(0));
+            assertTrue(lines.get(1).matches("127\\.0\\.0\\.1 - - \\[T] \"GET /fs/nope HTTP/1\\.1\" 404 \\d+ \"-\" \"[^\"]*\""),
+                    lines.get(1));
+            assertEquals("127.0.0.1 - - [T] \"GET /fs/big.bin HTTP/2.0\" 200 " + big.length + " \"-\" \"test/HTTP_2\"",
+                    lines.get(2));
+            assertTrue(lines.get(3).matches("127\\.0\\.0\\.1 - - \\[T] \"GET /fs/nope HTTP/2\\.0\" 404 \\d+ \"-\" \"[^\"]*\""),
+                    lines.get(3));
+            assertEquals(4, lines.size(), lines.toString());
+        }
     }
 
     @Test

@@ -32,12 +32,7 @@ start_dftp archive-b "$data" 17350 17351
 DFTP_JAVA_OPTS="${DFTP_A_OPTS:--Xms64m -Xmx256m}" start_dftp archive-a "$BENCH_OUT/empty-archive-a" 17340 17341
 wait_http http://127.0.0.1:17350/fs/
 wait_http http://127.0.0.1:17340/fs/
-curl -fs -o /dev/null -d peer=127.0.0.1:17351 http://127.0.0.1:17341/join/
-deadline=$(( $(date +%s) + 60 ))
-until [ "$(curl -fs 'http://127.0.0.1:17340/find/?prefix=/small' | grep -c 's-')" = 2000 ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: A never listed B's files" >&2; exit 1; }
-  sleep 0.2
-done
+join_and_list 17340 17341 17351 '/small/s-' 2000 60
 
 # The anchor's curl config: every file of a folder, one connection.
 anchor_config() { # PORT FOLDER

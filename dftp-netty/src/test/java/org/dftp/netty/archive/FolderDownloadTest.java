@@ -265,6 +265,31 @@ class FolderDownloadTest {
         awaitCount(2, context.metrics().archivesBroken);
     }
 
+    @Test
+    void aFileThatShrinksMidwayBreaksTheDownloadOff() throws Exception {
+        Path dir = root.resolve("shrinking");
+        Files.createDirectories(dir);
+        Path big = dir.resolve("big.bin");
+        sparse(big, 64L << 20);
+        rescan();
+        start();
+        try (Socket s = slowSocket()) {
+            s.getOutputStream().write("GET /fs/shrinking/?format=tar HTTP/1.1\r\nHost: t\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertTrue(Chunks.head(in).startsWith("HTTP/1.1 200"));
+            Chunks body = Chunks.read(in, 1 << 20, () -> {
+                try (var f = new RandomAccessFile(big.toFile(), "rw")) {
+                    f.setLength(8L << 20); // the tree still says 64 MiB
+                }
+            });
+            assertFalse(body.terminated(), "a tar whose file shrank must not end as if whole");
+            assertTrue(body.body().length < (64L << 20), "more bytes than the file still has");
+            assertNotAWholeArchive("tar", body.body());
+        }
+        awaitCount(1, context.metrics().archivesBroken);
+    }
+
     /** A client whose socket takes little at a time. */
     private Socket slowSocket() throws IOException {
         Socket s = new Socket();

@@ -161,19 +161,19 @@ public final class ArchiveResponder {
             try {
                 archive.write(out);
                 out.flush();
-            } catch (FolderArchive.Broken e) {
-                failure = e;
-                metrics.archivesBroken.increment();
-                log.warn("HTTP: {} archive of {} broken off at {}: {}", archive.format().extension,
-                        archive.folder(), e.file(), e.getMessage());
             } catch (Exception | Error e) {
                 failure = e;
-                if (channel.isActive()) {
-                    log.warn("HTTP: {} archive of {} failed: {}", archive.format().extension, archive.folder(),
-                            e.toString());
-                } else {
+                if (!channel.isActive()) {
+                    // Whatever the worker saw then (a write refused, a file closed under it): the client left.
                     log.debug("HTTP: {} archive of {} stopped: the client went away", archive.format().extension,
                             archive.folder());
+                } else if (e instanceof FolderArchive.Broken b) {
+                    metrics.archivesBroken.increment();
+                    log.warn("HTTP: {} archive of {} broken off at {}: {}", archive.format().extension,
+                            archive.folder(), b.file(), b.getMessage());
+                } else {
+                    log.warn("HTTP: {} archive of {} failed: {}", archive.format().extension, archive.folder(),
+                            e.toString());
                 }
             } finally {
                 out.discard(); // what a broken archive left unsent; nothing after a flush

@@ -84,7 +84,7 @@ public final class FolderArchive {
     private final DfsPath folder;
     private final Format format;
     private final EntrySources sources;
-    /** The file being copied, closed by {@link #abort} from another thread to end a blocked read. */
+    /** The file being copied: a local one is closed by {@link #abort} from another thread. */
     private volatile Closeable current;
     private volatile boolean aborted;
 
@@ -146,11 +146,17 @@ public final class FolderArchive {
         }
     }
 
-    /** Ends a {@link #write} in progress on another thread: the file being read is closed. */
+    /**
+     * Ends a {@link #write} in progress on another thread: it stops before its next read, and a local file
+     * being read is closed at once. A stream from another node is left to the writing thread, which closes
+     * it on its way out, one read later (bounded by the peer client's read timeout): the peer client hands
+     * its direct buffer back to a shared pool on close, and a close from here, while the writer may still be
+     * reading into that buffer, could pass it to another transfer in the middle.
+     */
     public void abort() {
         aborted = true;
         Closeable c = current;
-        if (c != null) {
+        if (c instanceof java.nio.channels.FileChannel) {
             try {
                 c.close();
             } catch (IOException ignored) {
@@ -176,10 +182,12 @@ public final class FolderArchive {
         return in;
     }
 
-    private static void copy(Closeable in, OutputStream out, DfsPath path, long size, byte[] buffer)
-            throws IOException {
+    private void copy(Closeable in, OutputStream out, DfsPath path, long size, byte[] buffer) throws IOException {
         long left = size;
         while (left > 0) {
+            if (aborted) {
+                throw new IOException("archive aborted");
+            }
             int n;
             try {
                 n = EntrySources.read(in, buffer, (int) Math.min(buffer.length, left), size - left);

@@ -217,25 +217,64 @@ class RemoteFileProxyTest {
     /** GETs {@code path} from A while gb is a fake owner that promises 1 MiB, sends 1 KiB and hangs up. */
     private HttpResponse<byte[]> getFromOwnerThatHangsUp(String path) throws Exception {
         try (ServerSocket fake = new ServerSocket(0)) {
-            aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + fake.getLocalPort(), "127.0.0.1:1"),
-                    200)).join();
-            Thread owner = new Thread(() -> {
-                try (Socket s = fake.accept()) {
-                    s.getInputStream().read(new byte[4096]);
-                    OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(new byte[1024]);
-                    out.flush();
-                } catch (IOException e) {
-                    // the caller sees the outcome
-                }
-            });
-            owner.start();
+            Thread owner = fakeOwner(fake, 1048576, out -> out.write(new byte[1024]));
             try {
                 return get(path);
             } finally {
                 owner.join();
             }
+        }
+    }
+
+    private interface OwnerBody {
+        void send(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Makes gb a fake owner on {@code fake}: it answers one request with a {@code Content-Length} of
+     * {@code promised}, sends what {@code body} writes, and hangs up; the thread ends then.
+     */
+    private Thread fakeOwner(ServerSocket fake, long promised, OwnerBody body) throws Exception {
+        aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + fake.getLocalPort(), "127.0.0.1:1"),
+                200)).join();
+        Thread owner = new Thread(() -> {
+            try (Socket s = fake.accept()) {
+                s.getInputStream().read(new byte[4096]);
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + promised + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                body.send(out);
+                out.flush();
+            } catch (IOException e) {
+                // the caller sees the outcome
+            }
+        });
+        owner.start();
+        return owner;
+    }
+
+    @Test
+    void aClientLeavingAnArchiveClosesThePeerStream() throws Exception {
+        long size = 1L << 30;
+        sharedFolder(size);
+        try (ServerSocket fake = new ServerSocket(0)) {
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            // An owner that would go on sending for a long while: only a closed connection stops it.
+            Thread owner = fakeOwner(fake, size, out -> {
+                byte[] piece = new byte[64 * 1024];
+                while (sent.get() < size) {
+                    out.write(piece);
+                    sent.addAndGet(piece.length);
+                }
+            });
+            try (Socket s = new Socket("127.0.0.1", a.port())) {
+                s.setReceiveBufferSize(64 * 1024);
+                s.getOutputStream().write("GET /fs/shared/?format=zip HTTP/1.1\r\nHost: a\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().readNBytes(1 << 20);
+            }
+            owner.join(10_000);
+            assertTrue(!owner.isAlive(), "the node still reads from the owner for a client that left");
+            assertTrue(sent.get() < size / 4, "sent " + sent.get() + " bytes to a node whose client left");
         }
     }
 

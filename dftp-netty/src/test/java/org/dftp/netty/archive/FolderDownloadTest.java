@@ -330,13 +330,22 @@ class FolderDownloadTest {
 
     @Test
     void anonymousReadOffAsksForCredentialsForArchivesToo() throws Exception {
-        org.dftp.netty.http.Access closed = new org.dftp.netty.http.Access(org.dftp.core.auth.Users.none(), false,
+        Path users = root.resolveSibling(root.getFileName() + ".users");
+        Files.writeString(users, "alice:" + org.dftp.core.auth.PasswordHash.hash("secret".toCharArray(),
+                org.dftp.core.auth.PasswordHash.MIN_ITERATIONS) + ":write\n");
+        org.dftp.netty.http.Access closed = new org.dftp.netty.http.Access(org.dftp.core.auth.Users.load(users), false,
                 new org.dftp.core.auth.LoginThrottle(), a -> false, Runnable::run);
+        Files.delete(users);
         server = TestServer.start(TestServer.Transport.NIO, new DfsHttpContext(() -> tree, "ga",
                 LocalRoot.of(root, DfsPath.ROOT), org.dftp.netty.http.RemoteFiles.NONE,
                 new org.dftp.netty.NodeMetrics(), closed, null));
         assertEquals(401, get("/fs/top/?format=zip").statusCode());
         assertEquals(401, get("/fs/top/?format=tar").statusCode());
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> allowed = client.send(HttpRequest.newBuilder(server.uri("/fs/top/?format=zip"))
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, allowed.statusCode());
+        assertEquals("application/zip", allowed.headers().firstValue("content-type").orElseThrow());
     }
 
     /** A folder of four 50 MB sparse files, more than any socket buffers hold. */

@@ -112,6 +112,17 @@ end
 LUA
 }
 
+# join_and_list A_HTTP A_MGMT B_MGMT PATTERN COUNT [seconds]: node A joins node B, then waits until A's
+# /find/ lists COUNT paths matching PATTERN (B's files, learned through the join).
+join_and_list() {
+  local a=$1 amgmt=$2 bmgmt=$3 pattern=$4 count=$5 deadline=$(( $(date +%s) + ${6:-30} ))
+  curl -fs -o /dev/null -d "peer=127.0.0.1:$bmgmt" "http://127.0.0.1:$amgmt/join/"
+  until [ "$(curl -fs "http://127.0.0.1:$a/find/" | grep -c -- "$pattern")" = "$count" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: A never listed B's files" >&2; return 1; }
+    sleep 0.1
+  done
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 machine() {

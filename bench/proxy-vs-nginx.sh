@@ -62,12 +62,7 @@ A_PID=$LAST_PID
 wait_http http://127.0.0.1:18291/f64m-0.bin
 wait_http http://127.0.0.1:17250/fs/
 wait_http http://127.0.0.1:17240/fs/
-curl -fs -o /dev/null -d peer=127.0.0.1:17251 http://127.0.0.1:17241/join/
-deadline=$(( $(date +%s) + 30 ))
-until [ "$(curl -fs http://127.0.0.1:17240/find/ | grep -c 'f64m-')" = 4 ]; do
-  [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: A never listed B's files" >&2; exit 1; }
-  sleep 0.1
-done
+join_and_list 17240 17241 17251 'f64m-' 4
 cmp <(curl -fs http://127.0.0.1:17240/fs/f64m-1.bin) "$data/f64m-1.bin"
 cmp <(curl -fs http://127.0.0.1:18291/f64m-1.bin) "$data/f64m-1.bin"
 

@@ -190,7 +190,9 @@ public final class DftpNode implements AutoCloseable {
         hop = secret == null ? null : new org.dftp.netty.http.HopSignature(secret, Clock.systemUTC());
         HttpClient peerFiles = ProxyClient.create(workers, peerTls);
         PeerAddresses addresses = new PeerAddresses(store::snapshot);
-        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null, hop);
+        // One blocking client of the owners for FTP and folder archives alike, its hops signed as the proxy's.
+        PeerFileStreams streams = new PeerFileStreams(addresses, peerTls, hop);
+        RemoteFileProxy proxy = new RemoteFileProxy(peerFiles, addresses, metrics, peerTls != null, streams, hop);
         DfsHttpContext context = new DfsHttpContext(() -> store.snapshot().tree(), config.nodeName(), localRoot,
                 proxy, metrics, access(addresses), dav(addresses));
         NodeConfig.Tls t = config.tls();
@@ -224,7 +226,6 @@ public final class DftpNode implements AutoCloseable {
                 }
                 options = options.withTls(new FtpTls(tls::jdkContext, t.ftpRequireTls()));
             }
-            PeerFileStreams streams = new PeerFileStreams(addresses, peerTls, hop);
             NodeConfig.Writes w = config.writes();
             FtpWrites ftpWrites = new FtpWrites(users.isEmpty() ? null : writes,
                     users.isEmpty() ? null : new PeerWrites(addresses, peerTls, hop), users, throttle, w.anonymousRead(),

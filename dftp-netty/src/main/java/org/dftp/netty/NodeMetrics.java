@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
 public final class NodeMetrics {
     public final LongAdder bytesServedLocal = new LongAdder();
     public final LongAdder bytesServedProxied = new LongAdder();
+    /** Bytes of folder archives ({@code ?format=zip|tar}) written to clients, headers of the entries included. */
+    public final LongAdder bytesServedArchives = new LongAdder();
+    /** Folder archives broken off because a file could not be sent whole. */
+    public final LongAdder archivesBroken = new LongAdder();
     public final LongAdder peersRemoved = new LongAdder();
     public final LongAdder peersReturned = new LongAdder();
     public final LongAdder updatesReceived = new LongAdder();

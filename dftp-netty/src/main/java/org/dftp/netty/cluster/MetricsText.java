@@ -50,6 +50,10 @@ final class MetricsText {
         t.help("dftp_bytes_served_total", "counter", "Bytes of file content served over HTTP, by where they came from.");
         t.sample("dftp_bytes_served_total", label("source", "local"), m.bytesServedLocal.sum());
         t.sample("dftp_bytes_served_total", label("source", "proxied"), m.bytesServedProxied.sum());
+        t.sample("dftp_bytes_served_total", label("source", "archive"), m.bytesServedArchives.sum());
+        t.help("dftp_archives_broken_total", "counter",
+                "Folder archives broken off because a file in them could not be sent whole.");
+        t.sample("dftp_archives_broken_total", "", m.archivesBroken.sum());
 
         t.help("dftp_http_responses_total", "counter", "Public HTTP responses by status code.");
         m.responsesByStatus().forEach((code, n) -> t.sample("dftp_http_responses_total", label("code", code.toString()), n));

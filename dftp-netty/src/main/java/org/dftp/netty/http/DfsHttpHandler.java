@@ -41,6 +41,9 @@ import org.dftp.core.tree.DfsTree;
 import org.dftp.core.tree.Offer;
 import org.dftp.core.auth.LoginThrottle;
 import org.dftp.core.auth.User;
+import org.dftp.netty.archive.ArchiveResponder;
+import org.dftp.netty.archive.EntrySources;
+import org.dftp.netty.archive.FolderArchive;
 import org.dftp.netty.dav.DavHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -372,6 +375,14 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         if (node.isDirectory()) {
             if (!raw.endsWith("/")) {
                 redirect(ctx, req, raw + "/" + query(uri));
+                return;
+            }
+            FolderArchive.Format archive = FolderArchive.Format.of(param(q, "format"));
+            if (archive != null) {
+                busy = true;
+                ArchiveResponder.send(ctx, req, new FolderArchive(tree, path, archive,
+                        new EntrySources(context.selfName(), context.localRoot(), context.remote())), context.metrics(),
+                        () -> resume(ctx));
                 return;
             }
             listing(ctx, req, path, node, q, user);

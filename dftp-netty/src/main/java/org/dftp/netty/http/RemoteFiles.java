@@ -3,6 +3,8 @@ package org.dftp.netty.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
 import org.dftp.core.DfsPath;
 
 /**
@@ -35,4 +37,14 @@ public interface RemoteFiles {
      */
     void serve(ChannelHandlerContext ctx, HttpRequest req, DfsPath path, String owner, int hops, Runnable ownCopy,
                Runnable done);
+
+    /**
+     * A blocking stream of {@code path} as its owner serves it, for code that runs on a thread of its own
+     * (folder archives): never call it on an event loop. Without a cluster there is no owner to ask.
+     *
+     * @throws IOException when the owner is unknown, unreachable, or does not have the file
+     */
+    default InputStream open(String owner, DfsPath path) throws IOException {
+        throw new IOException("`" + path + "` is owned by node " + owner + ", which this server cannot reach");
+    }
 }

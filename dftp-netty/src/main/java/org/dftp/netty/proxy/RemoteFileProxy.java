@@ -62,21 +62,34 @@ public final class RemoteFileProxy implements RemoteFiles {
     private final NodeMetrics metrics;
     /** Signs each hop in a cluster with a secret; null without one. */
     private final HopSignature hop;
+    /** Blocking streams from the owners, as FTP reads them: for folder archives; null when none can be had. */
+    private final PeerFileStreams streams;
 
     public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics) {
-        this(client, peers, metrics, false, null);
+        this(client, peers, metrics, false, new PeerFileStreams(peers), null);
     }
 
     /**
      * @param tls whether {@code client} speaks TLS to the owners ({@code -peer-tls}): their URLs are https
+     * @param streams the blocking client of the owners that FTP uses too, for {@link #open}; null for none
      * @param hop signs every request to an owner, in a cluster with a secret; null without one
      */
-    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls, HopSignature hop) {
+    public RemoteFileProxy(HttpClient client, PeerAddresses peers, NodeMetrics metrics, boolean tls,
+                           PeerFileStreams streams, HopSignature hop) {
         this.scheme = tls ? "https://" : "http://";
         this.client = client;
         this.peers = peers;
         this.metrics = metrics;
         this.hop = hop;
+        this.streams = streams;
+    }
+
+    @Override
+    public java.io.InputStream open(String owner, DfsPath path) throws java.io.IOException {
+        if (streams == null) {
+            return RemoteFiles.super.open(owner, path);
+        }
+        return streams.open(owner, path, 0);
     }
 
     @Override

@@ -214,27 +214,73 @@ class RemoteFileProxyTest {
         assertEquals(502, get("/fs/big.bin").statusCode(), "a file only gb has still fails");
     }
 
-    @Test
-    void ownerDyingMidBodyCutsTheClient() throws Exception {
-        // A fake owner that promises 1 MiB and sends 1 KiB, then hangs up.
+    /** GETs {@code path} from A while gb is a fake owner that promises 1 MiB, sends 1 KiB and hangs up. */
+    private HttpResponse<byte[]> getFromOwnerThatHangsUp(String path) throws Exception {
         try (ServerSocket fake = new ServerSocket(0)) {
-            aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + fake.getLocalPort(), "127.0.0.1:1"),
-                    200)).join();
-            Thread owner = new Thread(() -> {
-                try (Socket s = fake.accept()) {
-                    s.getInputStream().read(new byte[4096]);
-                    OutputStream out = s.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.write(new byte[1024]);
-                    out.flush();
-                } catch (IOException e) {
-                    // the test below sees the outcome
+            Thread owner = fakeOwner(fake, 1048576, out -> out.write(new byte[1024]));
+            try {
+                return get(path);
+            } finally {
+                owner.join();
+            }
+        }
+    }
+
+    private interface OwnerBody {
+        void send(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Makes gb a fake owner on {@code fake}: it answers one request with a {@code Content-Length} of
+     * {@code promised}, sends what {@code body} writes, and hangs up; the thread ends then.
+     */
+    private Thread fakeOwner(ServerSocket fake, long promised, OwnerBody body) throws Exception {
+        aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + fake.getLocalPort(), "127.0.0.1:1"),
+                200)).join();
+        Thread owner = new Thread(() -> {
+            try (Socket s = fake.accept()) {
+                s.getInputStream().read(new byte[4096]);
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + promised + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                body.send(out);
+                out.flush();
+            } catch (IOException e) {
+                // the caller sees the outcome
+            }
+        });
+        owner.start();
+        return owner;
+    }
+
+    @Test
+    void aClientLeavingAnArchiveClosesThePeerStream() throws Exception {
+        long size = 1L << 30;
+        sharedFolder(size);
+        try (ServerSocket fake = new ServerSocket(0)) {
+            java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+            // An owner that would go on sending for a long while: only a closed connection stops it.
+            Thread owner = fakeOwner(fake, size, out -> {
+                byte[] piece = new byte[64 * 1024];
+                while (sent.get() < size) {
+                    out.write(piece);
+                    sent.addAndGet(piece.length);
                 }
             });
-            owner.start();
-            assertThrows(IOException.class, () -> get("/fs/big.bin"));
-            owner.join();
+            try (Socket s = new Socket("127.0.0.1", a.port())) {
+                s.setReceiveBufferSize(64 * 1024);
+                s.getOutputStream().write("GET /fs/shared/?format=zip HTTP/1.1\r\nHost: a\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getInputStream().readNBytes(1 << 20);
+            }
+            owner.join(10_000);
+            assertTrue(!owner.isAlive(), "the node still reads from the owner for a client that left");
+            assertTrue(sent.get() < size / 4, "sent " + sent.get() + " bytes to a node whose client left");
         }
+    }
+
+    @Test
+    void ownerDyingMidBodyCutsTheClient() throws Exception {
+        assertThrows(IOException.class, () -> getFromOwnerThatHangsUp("/fs/big.bin"));
         aStore.publish(new Event.PeerSeen(NodeInfo.of("gb", "127.0.0.1:" + b.port(), "127.0.0.1:1"), 300)).join();
         assertEquals(200, get("/fs/small.txt").statusCode());
     }
@@ -328,5 +374,50 @@ class RemoteFileProxyTest {
             }
             assertEquals(huge.length, total);
         }
+    }
+
+    /**
+     * A folder of A's tree whose files lie on B and on A: {@code ?format=zip} from A holds both, B's
+     * fetched through the blocking peer client.
+     */
+    private void sharedFolder(long bigSize) throws Exception {
+        Files.createDirectories(bDir.resolve("shared"));
+        Files.write(bDir.resolve("shared/x.bin"), big);
+        Files.writeString(bDir.resolve("shared/y.txt"), "y from b\n");
+        Files.createDirectories(aDir.resolve("shared"));
+        Files.writeString(aDir.resolve("shared/mine.txt"), "mine, on a\n");
+        List<Change> onB = List.of(
+                Change.offer(DfsPath.of("shared"), Offer.of("gb", Offer.MODE_DIR | 0755, 0, 100, 100)),
+                Change.offer(DfsPath.of("shared/x.bin"), Offer.of("gb", 0644, bigSize, 100, 100)),
+                Change.offer(DfsPath.of("shared/y.txt"), Offer.of("gb", 0644, 9, 100, 100)));
+        bStore.publish(new Event.LocalScanned(onB, false, 100)).join();
+        aStore.publish(new Event.UpdateReceived("gb", false, 100, onB)).join();
+        aStore.publish(new Event.LocalScanned(List.of(
+                Change.offer(DfsPath.of("shared/mine.txt"), Offer.of("ga", 0644, 11, 100, 100))), false, 100)).join();
+    }
+
+    @Test
+    void folderZipHoldsTheFilesOfOtherNodes() throws Exception {
+        sharedFolder(big.length);
+        HttpResponse<byte[]> res = get("/fs/shared/?format=zip");
+        assertEquals(200, res.statusCode());
+        java.util.Map<String, byte[]> got = new java.util.TreeMap<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(res.body()))) {
+            for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                got.put(e.getName(), zip.readAllBytes());
+            }
+        }
+        assertEquals(List.of("mine.txt", "x.bin", "y.txt"), List.copyOf(got.keySet()));
+        assertArrayEquals(big, got.get("x.bin"));
+        assertEquals("y from b\n", new String(got.get("y.txt"), StandardCharsets.UTF_8));
+        assertEquals("mine, on a\n", new String(got.get("mine.txt"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ownerDyingMidArchiveBreaksTheDownloadOff() throws Exception {
+        sharedFolder(1048576);
+        // The owner of x.bin hangs up midway: the JDK client sees the chunked body end without its last chunk.
+        assertThrows(IOException.class, () -> getFromOwnerThatHangsUp("/fs/shared/?format=zip"));
     }
 }

@@ -68,6 +68,9 @@ class HttpsTest {
         for (int i = 0; i < 40; i++) {
             Files.writeString(many.resolve("a-file-with-a-longish-name-" + i + ".txt"), "x");
         }
+        Path cut = Files.createDirectories(root.resolve("cut"));
+        Files.write(cut.resolve("a.bin"), big);
+        Files.writeString(cut.resolve("b.txt"), "deleted before its turn\n");
         cert = copy("a-cert.pem", "cert.pem");
         key = copy("a-key.pem", "key.pem");
         tls = ServerTls.load(cert, key);
@@ -132,14 +135,24 @@ class HttpsTest {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
+    private static HttpClient http2Client() throws Exception {
+        return HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
+                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** GET {@code path} over HTTP/2, checked to have gone over HTTP/2. */
+    private HttpResponse<byte[]> getOverHttp2(HttpClient client, String path) throws Exception {
+        HttpResponse<byte[]> res = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(HttpClient.Version.HTTP_2, res.version());
+        return res;
+    }
+
     @Test
     void http2IsChosenByAlpnAndServesTheSameFiles() throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(trusting("a-cert.pem"))
-                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = http2Client();
         URI base = URI.create("https://localhost:" + server.port());
-        HttpResponse<byte[]> whole = client.send(HttpRequest.newBuilder(base.resolve("/fs/big.bin")).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertEquals(HttpClient.Version.HTTP_2, whole.version());
+        HttpResponse<byte[]> whole = getOverHttp2(client, "/fs/big.bin");
         assertEquals(200, whole.statusCode());
         assertArrayEquals(big, whole.body());
         // Several streams at once on the one connection.
@@ -152,6 +165,32 @@ class HttpsTest {
         assertTrue(listing.get().body().contains("\"big.bin\""), listing.get().body());
         assertEquals(404, missing.get().statusCode());
         assertEquals(HttpClient.Version.HTTP_2, missing.get().version());
+    }
+
+    @Test
+    void folderArchivesGoOverHttp2AndABrokenOneResetsItsStreamOnly() throws Exception {
+        HttpClient client = http2Client();
+        URI base = URI.create("https://localhost:" + server.port());
+        HttpResponse<byte[]> zip = getOverHttp2(client, "/fs/many/?format=zip");
+        assertEquals("attachment; filename=\"many.zip\"", zip.headers().firstValue("content-disposition").orElseThrow());
+        assertEquals("application/zip", zip.headers().firstValue("content-type").orElseThrow());
+        int entries = 0;
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            while (in.getNextEntry() != null) {
+                entries++;
+            }
+        }
+        assertEquals(40, entries);
+        // The tree still lists cut/b.txt; gone from the disk, it breaks the archive off: the stream is reset.
+        Files.delete(root.resolve("cut/b.txt"));
+        java.io.IOException reset = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> client.send(HttpRequest.newBuilder(base.resolve("/fs/cut/?format=tar")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()));
+        assertTrue(String.valueOf(reset.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")
+                || String.valueOf(reset.getMessage()).contains("RST"), String.valueOf(reset));
+        // The connection's other streams go on.
+        assertEquals("over TLS\n", client.send(HttpRequest.newBuilder(base.resolve("/fs/a.txt")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -99,6 +99,16 @@ ports_free() {
   done
 }
 
+# rss_sampler PID FILE: the largest RSS (KiB) of PID and its children, sampled every 0.2 s into FILE until killed.
+rss_sampler() {
+  local pid=$1 out=$2 max=0 v
+  while true; do
+    v=$(ps -o rss= -p "$pid" --ppid "$pid" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+    [ "$v" -gt "$max" ] && max=$v && echo "$max" > "$out"
+    sleep 0.2
+  done
+}
+
 # rotate_lua: $BENCH_OUT/rotate.lua, a wrk script whose connections request f64m-0..3.bin in turn under
 # the prefix given after wrk's "--".
 rotate_lua() {

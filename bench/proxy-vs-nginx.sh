@@ -66,16 +66,6 @@ join_and_list 17240 17241 17251 'f64m-' 4
 cmp <(curl -fs http://127.0.0.1:17240/fs/f64m-1.bin) "$data/f64m-1.bin"
 cmp <(curl -fs http://127.0.0.1:18291/f64m-1.bin) "$data/f64m-1.bin"
 
-# rss_max PID FILE: samples the RSS (KiB) of PID and its children into FILE until killed.
-rss_sampler() {
-  local pid=$1 out=$2 max=0 v
-  while true; do
-    v=$(ps -o rss= -p "$pid" --ppid "$pid" 2>/dev/null | awk '{s+=$1} END {print s+0}')
-    [ "$v" -gt "$max" ] && max=$v && echo "$max" > "$out"
-    sleep 0.2
-  done
-}
-
 # cpu_ticks PID: user+system clock ticks of PID and its children (nginx's workers)
 cpu_ticks() {
   for c in "$1" $(pgrep -P "$1"); do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'

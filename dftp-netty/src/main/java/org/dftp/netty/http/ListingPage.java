@@ -157,7 +157,11 @@ final class ListingPage {
         exact(b, bytes);
         b.append("\">");
         size(b, bytes);
-        b.append("</span> in files</p></body></html>\n");
+        // A form, not links: a browser downloads the folder, while a mirroring crawler (wget -r), which follows
+        // every link and honours no per-link nofollow, does not fetch every folder again as an archive.
+        b.append("</span> in files</p><form method=\"get\" id=\"archive\">Download this folder: "
+                + "<button name=\"format\" value=\"zip\">zip</button> <button name=\"format\" value=\"tar\">tar</button>"
+                + "</form></body></html>\n");
     }
 
     /** The exact count, for the hover text: {@code 1 byte}, {@code 1024 bytes}. */

@@ -75,7 +75,10 @@ public final class PublicHttpServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                // What may wait unsent per connection: a sendfile region counts whole, so it is one file at a time
+                // whatever the marks; for generated bodies (listings, /find/, archives, TLS chunks) it bounds the memory
+                // of 64 clients pulling a 100,000-file listing at once (1 MiB: 155 MB direct, 256 KiB: 58 MB).
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
                 .childHandler(init);
         if (type == EpollServerSocketChannel.class) {
             b.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_LOW_WATER);

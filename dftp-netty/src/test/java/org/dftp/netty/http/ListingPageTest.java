@@ -141,6 +141,17 @@ class ListingPageTest extends ListingFixture {
                 "<p id=\"total\">0 files, 0 directories, <span title=\"0 bytes\">0 B</span> in files</p>"));
     }
 
+    private static final String ARCHIVE_FORM = "<form method=\"get\" id=\"archive\">Download this folder: "
+            + "<button name=\"format\" value=\"zip\">zip</button> <button name=\"format\" value=\"tar\">tar</button></form>";
+
+    /** A form, so that a browser gets the folder's archive while wget -r, which follows links, does not. */
+    @Test
+    void thePageOffersTheFolderAsZipOrTarThroughAFormNotALink() {
+        String page = http.get("/fs/somedir/").text();
+        assertTrue(page.contains(ARCHIVE_FORM), page);
+        assertFalse(page.contains("href=\"?format=zip") || page.contains("format=tar\""), page);
+    }
+
     @Test
     void theSearchBoxIsAGetFormForFindScopedToThisDirectory() {
         String page = http.get("/fs/somedir/").text();
@@ -222,7 +233,8 @@ class ListingPageTest extends ListingFixture {
         String page = pulled.toString(StandardCharsets.UTF_8);
         assertEquals(new String(whole, StandardCharsets.UTF_8), page);
         assertTrue(page.endsWith("<p id=\"total\">5000 files, 0 directories, <span title=\"12497500 bytes\">11.9 MiB</span>"
-                + " in files</p></body></html>\n"), "the foot counted every piece's rows: " + page.substring(page.length() - 200));
+                + " in files</p>" + ARCHIVE_FORM + "</body></html>\n"),
+                "the foot counted every piece's rows: " + page.substring(page.length() - 300));
     }
 
     @Test

@@ -2,6 +2,9 @@ package org.dftp.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,6 +38,8 @@ import org.dftp.core.local.LocalRoot;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.tree.Offer;
+import org.dftp.netty.DftpHttp;
+import org.dftp.netty.NodeMetrics;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.DfsHttpHandler;
 import org.dftp.netty.testing.NettyLeaks;
@@ -47,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedding story of issue 2: an application runs a plain Netty server of its own, adds the public
  * handler to its own pipeline, and serves a tree it builds and updates itself. No DftpNode, no store,
- * no scanner: only {@code DfsHttpContext.local}.
+ * no scanner: only {@code DfsHttpContext.local}. Then the same through the embedding entry point,
+ * {@link DftpHttp}: over the application's tree, or scanning and watching its directory.
  */
 @ExtendWith(NettyLeaks.class)
 class EmbeddedHandlerTest {
@@ -148,6 +154,84 @@ class EmbeddedHandlerTest {
         tree.set(tree.get().apply(List.of(file("elsewhere/hello.txt", 16))));
         assertEquals(404, get("/fs/elsewhere/hello.txt").statusCode());
         assertEquals(400, get("/fs/data/%2e%2e/hello.txt").statusCode());
+    }
+
+    @Test
+    void builderOverTheApplicationsTreeRunsTheNodesOwnPipeline() throws Exception {
+        NodeMetrics metrics = new NodeMetrics();
+        try (DftpHttp dftp = DftpHttp.builder().root(dir).mount("data").nodeName("app").tree(tree::get)
+                .metrics(metrics).build()) {
+            Channel other = bind(dftp.initializer());
+            try {
+                server.close().syncUninterruptibly();
+                server = other;
+                assertEquals("hello, embedder\n", get("/fs/data/hello.txt").body());
+                assertTrue(get("/fs/data/").body().contains("<td>app\n"), "owned by the application's node name");
+                // The public port's pipeline, not a hand-made one: its listing compressor.
+                HttpResponse<byte[]> gz = client.send(request("/fs/data/").header("Accept-Encoding", "gzip").build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals("gzip", gz.headers().firstValue("content-encoding").orElse(null));
+                tree.set(tree.get().apply(List.of(Change.withdraw(DfsPath.of("data/hello.txt"), "app"))));
+                assertEquals(404, get("/fs/data/hello.txt").statusCode(), "the application's tree, read per request");
+                assertEquals(3L, metrics.responsesByStatus().get(200), metrics.responsesByStatus().toString());
+                assertSame(metrics, dftp.metrics());
+            } finally {
+                other.close().syncUninterruptibly();
+            }
+        }
+    }
+
+    @Test
+    void builderScansTheRootAndFollowsIt() throws Exception {
+        java.util.Set<Thread> before = watchers();
+        DftpHttp dftp = DftpHttp.builder().root(dir).mount("data").build();
+        java.util.Set<Thread> started = watchers();
+        started.removeAll(before);
+        assertEquals(1, started.size(), "one watcher thread");
+        try {
+            server.close().syncUninterruptibly();
+            server = bind(dftp.initializer());
+            HttpResponse<byte[]> report = client.send(request("/fs/data/reports/q1.bin").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertArrayEquals(big, report.body());
+            assertTrue(get("/fs/data/").body().contains("<td>local\n"), "the default node name");
+
+            Files.writeString(dir.resolve("reports/later.txt"), "seen by the watcher\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (get("/fs/data/reports/later.txt").statusCode() == 404 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("seen by the watcher\n", get("/fs/data/reports/later.txt").body());
+        } finally {
+            dftp.close();
+        }
+        Thread watcher = started.iterator().next();
+        watcher.join(5000);
+        assertFalse(watcher.isAlive(), "close() stops the watcher");
+    }
+
+    @Test
+    void builderWantsARoot() {
+        assertThrows(IllegalStateException.class, () -> DftpHttp.builder().mount("data").build());
+        assertThrows(java.io.IOException.class, () -> DftpHttp.builder().root(dir.resolve("missing")).build());
+    }
+
+    private static java.util.Set<Thread> watchers() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().equals("dftp-watcher")) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private Channel bind(ChannelInitializer<Channel> init) throws InterruptedException {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(init)
+                .bind("127.0.0.1", 0).sync().channel();
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

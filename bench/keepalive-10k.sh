@@ -10,7 +10,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk nginx curl python3
 build_jar
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)" # 10,000 held connections on each side, and the rest
+[ "$(ulimit -n)" -gt $(( ${HELD:-10000} + 2000 )) ] || { echo "bench: ulimit -n $(ulimit -n) is too low for ${HELD:-10000} connections" >&2; exit 1; }
 
 dur=${SECONDS_PER_RUN:-6}
 rounds=${ROUNDS:-3}

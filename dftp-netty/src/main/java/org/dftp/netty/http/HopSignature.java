@@ -32,11 +32,20 @@ public final class HopSignature {
     private final ClusterKey key;
     private final Clock clock;
     private final ReplayGuard replays;
+    /**
+     * Nonces need to be new, not secret (the MAC covers them): a random prefix of this process and a counter,
+     * instead of a SecureRandom draw per request, which serialized every small file's hop on one lock.
+     */
+    private final String noncePrefix;
+    private final java.util.concurrent.atomic.AtomicLong nonces = new java.util.concurrent.atomic.AtomicLong();
 
     public HopSignature(ClusterKey key, Clock clock) {
         this.key = Objects.requireNonNull(key, "key");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.replays = new ReplayGuard(clock);
+        byte[] prefix = new byte[9];
+        RANDOM.nextBytes(prefix);
+        this.noncePrefix = B64.encodeToString(prefix);
     }
 
     /**
@@ -53,9 +62,7 @@ public final class HopSignature {
      */
     public String sign(String method, String target, String user) {
         long t = clock.millis() / 1000;
-        byte[] nonce = new byte[12];
-        RANDOM.nextBytes(nonce);
-        String n = B64.encodeToString(nonce);
+        String n = noncePrefix + Long.toString(nonces.incrementAndGet(), 36);
         return "t=" + t + ",n=" + n + ",m=" + key.sign(text(method, target, user, t, n));
     }
 

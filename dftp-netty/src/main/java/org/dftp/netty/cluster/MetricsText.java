@@ -35,8 +35,7 @@ final class MetricsText {
 
         t.help("dftp_direct_memory_bytes", "gauge",
                 "Direct (off-heap) memory in use: Netty's pooled buffers, and the JDK's NIO buffers.");
-        t.sample("dftp_direct_memory_bytes", label("pool", "netty"),
-                io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+        t.sample("dftp_direct_memory_bytes", label("pool", "netty"), nettyDirectBytes());
         t.sample("dftp_direct_memory_bytes", label("pool", "nio"), nioDirectBytes());
 
         t.help("dftp_unwatched_directories", "gauge",
@@ -109,6 +108,12 @@ final class MetricsText {
             }
         }
         return t.out.toString();
+    }
+
+    /** The direct memory of the allocator the node's channels use (Netty 4.2's default is the adaptive one). */
+    private static long nettyDirectBytes() {
+        return io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider p
+                ? p.metric().usedDirectMemory() : 0;
     }
 
     private static long nioDirectBytes() {

@@ -79,7 +79,8 @@ final class AccessLogFtplet extends DefaultFtplet {
         return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
-    private static boolean isTransfer(FtpRequest request) {
-        return TRANSFERS.contains(request.getCommand().toUpperCase(Locale.ROOT));
+    /** Whether {@code request} moves file content ({@code RETR}, {@code STOR}, {@code APPE}, {@code STOU}). */
+    static boolean isTransfer(FtpRequest request) {
+        return request.getCommand() != null && TRANSFERS.contains(request.getCommand().toUpperCase(Locale.ROOT));
     }
 }

@@ -20,15 +20,9 @@ final class TransferTimer extends DefaultFtplet {
         this.durations = durations;
     }
 
-    private static boolean transfers(FtpRequest request) {
-        String c = request.getCommand();
-        return c != null && (c.equalsIgnoreCase("RETR") || c.equalsIgnoreCase("STOR") || c.equalsIgnoreCase("APPE")
-                || c.equalsIgnoreCase("STOU"));
-    }
-
     @Override
     public FtpletResult beforeCommand(FtpSession session, FtpRequest request) {
-        if (transfers(request)) {
+        if (AccessLogFtplet.isTransfer(request)) {
             session.setAttribute(STARTED, System.nanoTime());
         }
         return FtpletResult.DEFAULT;
@@ -36,7 +30,7 @@ final class TransferTimer extends DefaultFtplet {
 
     @Override
     public FtpletResult afterCommand(FtpSession session, FtpRequest request, FtpReply reply) {
-        if (transfers(request) && session.getAttribute(STARTED) instanceof Long started) {
+        if (AccessLogFtplet.isTransfer(request) && session.getAttribute(STARTED) instanceof Long started) {
             session.removeAttribute(STARTED);
             durations.observe(System.nanoTime() - started);
         }

@@ -38,6 +38,8 @@ final class FakeGoNode implements AutoCloseable {
     final HttpServer pub;
     volatile UpdateAnswer updateAnswer = UpdateAnswer.OK;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    /** The management API's own threads when it is concurrent; null otherwise. */
+    private java.util.concurrent.ExecutorService threads;
     final BlockingQueue<Received> mgmtRequests = new LinkedBlockingQueue<>();
     final BlockingQueue<Received> publicRequests = new LinkedBlockingQueue<>();
 
@@ -74,11 +76,12 @@ final class FakeGoNode implements AutoCloseable {
         }
         FakeGoNode fake = new FakeGoNode(mgmt, pub);
         if (concurrent) {
-            mgmt.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            fake.threads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "fake-gb-mgmt");
                 t.setDaemon(true);
                 return t;
-            }));
+            });
+            mgmt.setExecutor(fake.threads);
         }
         mgmt.createContext("/", ex -> {
             Received r = fake.record(ex, fake.mgmtRequests);
@@ -165,6 +168,9 @@ final class FakeGoNode implements AutoCloseable {
     public void close() {
         closed.countDown();
         mgmt.stop(0);
+        if (threads != null) {
+            threads.shutdownNow();
+        }
         pub.stop(0);
     }
 }

@@ -29,9 +29,13 @@ final class DirectStat {
 
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-    private static final int O_RDONLY = 0;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_CLOEXEC = 02000000;
+    static final int O_RDONLY = 0;
+    static final int O_NONBLOCK = 04000;
+    static final int O_DIRECTORY = 0200000;
+    static final int O_NOFOLLOW = 0400000;
+    static final int O_CLOEXEC = 02000000;
+    /** A descriptor that only names a directory to walk from: needs search permission, never read. */
+    static final int O_PATH = 010000000;
 
     static final int S_IFMT = 0170000;
     static final int S_IFDIR = 0040000;
@@ -116,13 +120,7 @@ final class DirectStat {
      * @throws IOException with errno's text ("No such file or directory", "Too many levels of symbolic links")
      */
     static int openAbsolute(Path path, int flags) throws IOException {
-        try {
-            return (int) Native.OPENAT.invokeExact(AT_FDCWD, path.toString().getBytes(NAMES), flags, 0);
-        } catch (Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return openAt(AT_FDCWD, path.toString(), flags);
     }
 
     /**

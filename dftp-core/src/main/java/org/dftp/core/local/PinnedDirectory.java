@@ -32,15 +32,10 @@ import java.util.Objects;
  * {@link RegularFiles#openRead}, whose opens never block.
  */
 public final class PinnedDirectory implements AutoCloseable {
-    private static final int O_RDONLY = 0;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int O_NOFOLLOW = 0400000;
-    private static final int O_CLOEXEC = 02000000;
-    /** A descriptor that only names a directory to walk from: needs search permission, never read. */
-    private static final int O_PATH = 010000000;
-    private static final int DIRECTORY_STEP = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    private static final int FILE_STEP = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
+    private static final int DIRECTORY_STEP = DirectStat.O_PATH | DirectStat.O_DIRECTORY | DirectStat.O_NOFOLLOW
+            | DirectStat.O_CLOEXEC;
+    private static final int FILE_STEP = DirectStat.O_RDONLY | DirectStat.O_NONBLOCK | DirectStat.O_NOFOLLOW
+            | DirectStat.O_CLOEXEC;
     private static final Path PROC_FDS = Path.of("/proc/self/fd");
     /** Whether directories are held by descriptor; otherwise by path, as a fallback. */
     static final boolean BY_DESCRIPTOR = DirectStat.AVAILABLE && Files.isDirectory(PROC_FDS);

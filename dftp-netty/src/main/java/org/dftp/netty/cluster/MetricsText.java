@@ -181,10 +181,7 @@ final class MetricsText {
     }
 
     private void sample(String name, String labels, long value) {
-        if (!name.equals(family)) {
-            throw new IllegalStateException(name + " sampled outside its group (after " + family + ")");
-        }
-        out.append(name).append(labels).append(' ').append(value).append('\n');
+        line(name, name, labels, Long.toString(value));
     }
 
     /** One label, its value escaped as the format requires. */

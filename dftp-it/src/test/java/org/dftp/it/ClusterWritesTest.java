@@ -193,7 +193,8 @@ class ClusterWritesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> send(DftpNode n, String method, String path, String destination)
+    /** A body-less WebDAV request as alice ({@code destination} for MOVE/COPY, else null). */
+    static HttpResponse<String> send(DftpNode n, String method, String path, String destination)
             throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort() + path))
                 .header("Authorization", AUTH).method(method, HttpRequest.BodyPublishers.noBody());
@@ -203,7 +204,7 @@ class ClusterWritesTest {
         return Web.HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitStatus(DftpNode n, String path, int status, Duration within) throws Exception {
+    static void awaitStatus(DftpNode n, String path, int status, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         int last = -1;
         while (System.nanoTime() < deadline) {

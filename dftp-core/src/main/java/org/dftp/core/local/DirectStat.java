@@ -5,7 +5,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.Charset;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +40,6 @@ final class DirectStat {
     static final int S_IFDIR = 0040000;
     static final int S_IFREG = 0100000;
     static final int S_IFLNK = 0120000;
-
-    /** How the JDK encodes file names for system calls: the same bytes {@code File.list()} decoded. */
-    private static final Charset NAMES = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
 
     /**
      * The JDK's own handles. Static finals, so that the JIT folds every call into a direct one; their
@@ -120,7 +116,7 @@ final class DirectStat {
      * @throws IOException with errno's text ("No such file or directory", "Too many levels of symbolic links")
      */
     static int openAbsolute(Path path, int flags) throws IOException {
-        return openAt(AT_FDCWD, path.toString(), flags);
+        return openAt(AT_FDCWD, DiskNames.bytes(path), flags);
     }
 
     /**
@@ -129,8 +125,13 @@ final class DirectStat {
      * @throws IOException with errno's text
      */
     static int openAt(int dirFd, String name, int flags) throws IOException {
+        return openAt(dirFd, DiskNames.toDisk(name), flags);
+    }
+
+    /** {@code openAt} of a name's bytes on the disk. */
+    static int openAt(int dirFd, byte[] name, int flags) throws IOException {
         try {
-            return (int) Native.OPENAT.invokeExact(dirFd, name.getBytes(NAMES), flags, 0);
+            return (int) Native.OPENAT.invokeExact(dirFd, name, flags, 0);
         } catch (Error e) {
             throw e;
         } catch (Throwable e) {
@@ -163,7 +164,7 @@ final class DirectStat {
         int fd;
         try {
             attributes = (Object) Native.NEW_ATTRIBUTES.invokeExact();
-            fd = (int) Native.OPENAT.invokeExact(AT_FDCWD, dir.toString().getBytes(NAMES),
+            fd = (int) Native.OPENAT.invokeExact(AT_FDCWD, DiskNames.bytes(dir),
                     O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         } catch (Error e) {
             throw e;
@@ -175,12 +176,12 @@ final class DirectStat {
     }
 
     /**
-     * Reads one entry's attributes, not following a link; false when it cannot be read (it vanished, or
-     * its name does not survive the platform's encoding).
+     * Reads one entry's attributes, not following a link; false when it cannot be read (it vanished).
+     * {@code name} is the entry's DFS name ({@link DiskNames}).
      */
     boolean read(String name) {
         try {
-            Native.FSTATAT.invokeExact(dirFd, name.getBytes(NAMES), AT_SYMLINK_NOFOLLOW, attributes);
+            Native.FSTATAT.invokeExact(dirFd, DiskNames.toDisk(name), AT_SYMLINK_NOFOLLOW, attributes);
             return true;
         } catch (Error e) {
             throw e;

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
 
 /**
@@ -59,25 +60,37 @@ public final class LocalRoot {
         return mount;
     }
 
-    /** The local path a DFS path names, without touching the disk; null when it lies outside the mount. */
+    /**
+     * The local path a DFS path names, without touching the disk; null when it lies outside the mount.
+     *
+     * @throws BadPathException when a name is not one this disk can hold ({@link DiskNames#toDisk})
+     */
     public Path map(DfsPath path) {
         if (!path.startsWith(mount)) {
             return null;
         }
         Path p = root;
         for (String segment : path.relativeTo(mount).segments()) {
-            p = p.resolve(segment);
+            p = DiskNames.child(p, segment);
         }
         return p;
     }
 
-    /** The DFS path of a local path below the root. */
+    /**
+     * The DFS path of a local path below the root.
+     *
+     * @throws BadPathException when a name is not a valid DFS segment
+     */
     public DfsPath toDfs(Path local) {
         Path rel = root.relativize(local);
         DfsPath p = DfsPath.ROOT;
         for (Path segment : rel) {
-            if (!segment.toString().isEmpty()) {
-                p = p.child(segment.toString());
+            String name = DiskNames.name(segment);
+            if (name == null) {
+                throw new BadPathException("a name that is not UTF-8, which this JVM cannot read as bytes");
+            }
+            if (!name.isEmpty()) {
+                p = p.child(name);
             }
         }
         return p.under(mount);
@@ -110,7 +123,7 @@ public final class LocalRoot {
         DfsPath rel = path.relativeTo(mount);
         Path cur = root;
         for (int i = 0; i < rel.depth(); i++) {
-            cur = cur.resolve(rel.segment(i));
+            cur = DiskNames.child(cur, rel.segment(i));
             BasicFileAttributes a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 return checkedTarget(path, p);
@@ -162,7 +175,7 @@ public final class LocalRoot {
         DfsPath rel = path.relativeTo(mount);
         Path cur = root;
         for (int i = 0; i < rel.depth() - 1; i++) {
-            cur = cur.resolve(rel.segment(i));
+            cur = DiskNames.child(cur, rel.segment(i));
             BasicFileAttributes a = Files.readAttributes(cur, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 cur = cur.toRealPath();
@@ -175,7 +188,7 @@ public final class LocalRoot {
                 throw new java.nio.file.NotDirectoryException(path.parent().toString());
             }
         }
-        return cur.resolve(rel.name());
+        return DiskNames.child(cur, rel.name());
     }
 
     /** Whether a real path lies inside the root. */

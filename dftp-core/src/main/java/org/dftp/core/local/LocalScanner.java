@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveTask;
+import java.util.concurrent.atomic.LongAdder;
 import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.Change;
@@ -45,6 +46,9 @@ public final class LocalScanner {
     private final java.util.function.Consumer<Path> beforeListing;
     /** Whether attributes are read through {@link DirectStat}; false for the public API (a test compares both). */
     private final boolean direct;
+    /** Names met in this scan that are not UTF-8, served escaped ({@link DiskNames}); and those left out, unreadable as bytes. */
+    private final LongAdder notUtf8 = new LongAdder();
+    private final LongAdder unnamable = new LongAdder();
     /** Told of every upload temp file met; nothing by default. */
     private java.util.function.Consumer<Path> onTemporary = p -> { };
 
@@ -101,6 +105,7 @@ public final class LocalScanner {
     public Result scan(long now) {
         DirTask top = new DirTask(null, root.dir(), root.mount(), now);
         DfsNode[] nodes = invoke(top);
+        reportNames();
         // The mount point's own directories, so that an empty local tree still shows where it is mounted.
         DfsPath mount = root.mount();
         for (int i = mount.depth() - 1; i >= 0; i--) {
@@ -149,6 +154,56 @@ public final class LocalScanner {
             mode |= Offer.MODE_DIR;
         }
         return Offer.of(owner, mode, a.isDirectory() ? 0 : a.size(), a.lastModifiedTime().toMillis() / 1000, now);
+    }
+
+    /** One line for the whole scan, not one per file: an old share can hold thousands of such names. */
+    private void reportNames() {
+        long escaped = notUtf8.sumThenReset();
+        long left = unnamable.sumThenReset();
+        if (escaped > 0) {
+            log.info("Scanner: {} name(s) are not valid UTF-8; served with each such byte written {}XX "
+                    + "(see docs/PROTOCOL.md, \"Names that are not UTF-8\")", escaped, DiskNames.ESCAPE);
+        }
+        if (left > 0) {
+            log.warn("Scanner: {} name(s) are not valid UTF-8 and left out: this JVM does not let dftp read names "
+                    + "as bytes (java.base must open sun.nio.fs to it, as bin/dftp does)", left);
+        }
+    }
+
+    /**
+     * The DFS names of a directory's entries: the JDK's own decoding of them, unless one of them lost bytes
+     * in it or holds the escape character; then each entry's name is read again as bytes ({@link DiskNames}).
+     */
+    private String[] listNames(Path dir) throws IOException {
+        // File names the directory by its decoded string: right only when that decoding lost nothing.
+        String[] names = DiskNames.asIs(dir.toString()) ? dir.toFile().list() : null;
+        if (names == null) {
+            return namesAsBytes(dir); // and an unreadable directory's error says why
+        }
+        for (String n : names) {
+            if (!DiskNames.asIs(n)) {
+                return namesAsBytes(dir);
+            }
+        }
+        return names;
+    }
+
+    private String[] namesAsBytes(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = DiskNames.name(entry);
+                if (name == null) {
+                    unnamable.increment();
+                    continue;
+                }
+                if (DiskNames.escapesBytes(name)) {
+                    notUtf8.increment();
+                }
+                out.add(name);
+            }
+        }
+        return out.toArray(new String[0]);
     }
 
     /** A file name may hold a newline or an escape sequence; in a log line it must not forge another. */
@@ -278,9 +333,9 @@ public final class LocalScanner {
                 };
             }
             PosixFileAttributes a = secure != null
-                    ? secure.getFileAttributeView(dir.getFileSystem().getPath(name), PosixFileAttributeView.class,
+                    ? secure.getFileAttributeView(DiskNames.child(dir.getFileSystem().getPath(""), name), PosixFileAttributeView.class,
                             LinkOption.NOFOLLOW_LINKS).readAttributes()
-                    : Files.readAttributes(dir.resolve(name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    : Files.readAttributes(DiskNames.child(dir, name), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (a.isSymbolicLink()) {
                 return LINK;
             }
@@ -324,10 +379,7 @@ public final class LocalScanner {
             try (Entries entries = new Entries(dir)) {
                 // Names, not a DirectoryStream's Paths: a Path per entry copies the whole directory path,
                 // and sorting Paths compares those long common prefixes again and again.
-                names = dir.toFile().list();
-                if (names == null) {
-                    throw new IOException("listing failed");
-                }
+                names = listNames(dir);
                 sortNames(names); // String order: the tree's name order
                 offers = new Offer[names.length];
                 below = new DirTask[names.length];
@@ -354,9 +406,9 @@ public final class LocalScanner {
                     continue;
                 }
                 if (n > 0 && nodes[n - 1].name().equals(names[i])) {
-                    // Two on-disk names that decode to one string (a name that is not valid UTF-8 beside
-                    // the name it decodes to): the first stands.
-                    log.warn("Scanner: skipping {}: its name decodes like another's", printable(dir.resolve(names[i])));
+                    // Two entries with one DFS name: DiskNames is a bijection, so only a directory listed
+                    // while it changed could give that; the tree must never hold two nodes of one name.
+                    log.warn("Scanner: skipping {}: its name decodes like another's", printable(DiskNames.child(dir, names[i])));
                     continue;
                 }
                 if (below[i] != null) {
@@ -374,13 +426,13 @@ public final class LocalScanner {
         /** The offer for one entry of this directory, or null to leave it out; a directory's task goes to below[i]. */
         private Offer visit(Entries entries, String name, DirTask[] below, int i) {
             if (LocalRoot.isTemporary(name)) {
-                onTemporary.accept(dir.resolve(name));
+                onTemporary.accept(DiskNames.child(dir, name));
                 return null; // an upload in progress: not part of the DFS until it is renamed into place
             }
             try {
                 dfsDir.checkChild(name);
             } catch (BadPathException e) {
-                log.warn("Scanner: skipping {}: {}", printable(dir.resolve(name)), e.getMessage());
+                log.warn("Scanner: skipping {}: {}", printable(DiskNames.child(dir, name)), e.getMessage());
                 return null;
             }
             try {
@@ -390,10 +442,10 @@ public final class LocalScanner {
                 }
                 Path target = null;
                 if (offer == LINK) {
-                    target = dir.resolve(name).toRealPath();
+                    target = DiskNames.child(dir, name).toRealPath();
                     if (!root.contains(target) || isAncestor(target)) {
                         log.debug("Scanner: not following {}: resolves outside the dfsroot or loops",
-                                printable(dir.resolve(name)));
+                                printable(DiskNames.child(dir, name)));
                         return null;
                     }
                     PosixFileAttributes a = Files.readAttributes(target, PosixFileAttributes.class);
@@ -403,11 +455,11 @@ public final class LocalScanner {
                     offer = offer(a, now);
                 }
                 if (offer.isDirectory()) {
-                    below[i] = new DirTask(this, target != null ? target : dir.resolve(name), dfsDir.child(name), now);
+                    below[i] = new DirTask(this, target != null ? target : DiskNames.child(dir, name), dfsDir.child(name), now);
                 }
                 return offer;
             } catch (IOException e) {
-                log.debug("Scanner: skipping {}: {}", printable(dir.resolve(name)), printable(e));
+                log.debug("Scanner: skipping {}: {}", printable(DiskNames.child(dir, name)), printable(e));
                 return null;
             }
         }

@@ -28,7 +28,7 @@ import java.util.Objects;
  * is not open to dftp ({@link DirectStat#AVAILABLE}) or there is no {@code /proc}, it falls back to the plain
  * path, checked by name as before.
  *
- * <p>Not thread-safe; one owner closes it. Blocks on the disk: callers run off event loops, except
+ * <p>Names are DFS names, given to the disk as {@link DiskNames} says. Not thread-safe; one owner closes it. Blocks on the disk: callers run off event loops, except
  * {@link RegularFiles#openRead}, whose opens never block.
  */
 public final class PinnedDirectory implements AutoCloseable {
@@ -73,7 +73,7 @@ public final class PinnedDirectory implements AutoCloseable {
             if (!dir.equals(root)) {
                 for (Path name : rel) {
                     int from = at;
-                    int next = opened(dir, () -> DirectStat.openAt(from, name.toString(), DIRECTORY_STEP));
+                    int next = opened(dir, () -> DirectStat.openAt(from, DiskNames.bytes(name), DIRECTORY_STEP));
                     DirectStat.closeFd(at);
                     at = next;
                 }
@@ -87,7 +87,7 @@ public final class PinnedDirectory implements AutoCloseable {
 
     /** The directory {@code name} in this one, reached without following a symlink. */
     public PinnedDirectory child(String name) throws IOException {
-        Path realChild = real.resolve(name);
+        Path realChild = DiskNames.child(real, name);
         if (fd < 0) {
             return new PinnedDirectory(-1, realChild, realChild);
         }
@@ -102,7 +102,7 @@ public final class PinnedDirectory implements AutoCloseable {
 
     /** The path that names {@code name} in this very directory; its last component is for the caller not to follow. */
     public Path resolve(String name) {
-        return held.resolve(name);
+        return DiskNames.child(held, name);
     }
 
     /** The directory's real path, as the scanner and the store name it; for what changed, and for logs. */
@@ -127,7 +127,7 @@ public final class PinnedDirectory implements AutoCloseable {
      * @throws NoSuchFileException when it is missing, a link, not a regular file, or not the expected file
      */
     public FileChannel openRead(String name, Object expectedKey) throws IOException {
-        Path realFile = real.resolve(name);
+        Path realFile = DiskNames.child(real, name);
         if (fd < 0) {
             return FileChannel.open(realFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
         }

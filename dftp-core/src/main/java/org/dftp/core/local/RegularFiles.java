@@ -38,8 +38,12 @@ public final class RegularFiles {
         if (!path.startsWith(file.root()) || path.equals(file.root())) {
             throw new NoSuchFileException(path.toString(), null, "not below the dfsroot");
         }
+        String name = DiskNames.name(path);
+        if (name == null) {
+            throw new NoSuchFileException(path.toString(), null, "a name this JVM cannot read as bytes");
+        }
         try (PinnedDirectory dir = PinnedDirectory.walk(file.root(), path.getParent())) {
-            return dir.openRead(path.getFileName().toString(), file.fileKey());
+            return dir.openRead(name, file.fileKey());
         } catch (NotDirectoryException e) {
             throw new NoSuchFileException(path.toString(), null, e.getMessage());
         }

@@ -22,7 +22,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.dftp.core.BadPathException;
 import org.dftp.core.DfsPath;
+import org.dftp.core.local.DiskNames;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.local.LocalSync;
 import org.dftp.core.local.PinnedDirectory;
@@ -263,7 +265,7 @@ public final class LocalWrites {
             throw new NoSuchFileException(to.toString());
         }
         if (a.isSymbolicLink()) {
-            Path real = parent.real().resolve(name).toRealPath();
+            Path real = DiskNames.child(parent.real(), name).toRealPath();
             if (!root.contains(real) || real.equals(root.dir())) {
                 if (top) {
                     throw new AccessDeniedException(to.toString(), null, "resolves outside the dfsroot");
@@ -271,10 +273,14 @@ public final class LocalWrites {
                 return; // as the scanner: a link out of the dfsroot is not part of the DFS
             }
             // Walked to again from the root: a link swapped in on the way is not followed a second time.
+            String realName = DiskNames.name(real);
+            if (realName == null) {
+                return; // not UTF-8, and this JVM cannot name it: not part of the DFS either
+            }
             try (PinnedDirectory realParent = PinnedDirectory.walk(root.dir(), real.getParent())) {
-                BasicFileAttributes target = realParent.lstat(real.getFileName().toString());
+                BasicFileAttributes target = realParent.lstat(realName);
                 if (target != null && !target.isSymbolicLink()) {
-                    copyResolved(realParent, real.getFileName().toString(), target, to, recursive, limit);
+                    copyResolved(realParent, realName, target, to, recursive, limit);
                 }
             }
             return;
@@ -304,8 +310,8 @@ public final class LocalWrites {
         try (PinnedDirectory dir = parent.child(name);
              DirectoryStream<Path> entries = Files.newDirectoryStream(dir.dir())) {
             for (Path child : entries) {
-                String n = child.getFileName().toString();
-                if (!LocalRoot.isTemporary(n)) {
+                String n = DiskNames.name(child);
+                if (n != null && !LocalRoot.isTemporary(n)) {
                     copyTree(dir, n, to.child(n), true, limit, false);
                 }
             }
@@ -385,7 +391,9 @@ public final class LocalWrites {
         }
         try {
             Path p = root.place(path);
-            return new Place(PinnedDirectory.walk(root.dir(), p.getParent()), p.getFileName().toString());
+            return new Place(PinnedDirectory.walk(root.dir(), p.getParent()), path.name());
+        } catch (BadPathException e) {
+            throw new WriteException(WriteException.Kind.BAD_NAME, e.getMessage());
         } catch (NoSuchFileException e) {
             throw new WriteException(WriteException.Kind.CONFLICT, "the parent of `" + path + "` does not exist", e);
         } catch (IOException e) {
@@ -403,7 +411,11 @@ public final class LocalWrites {
             try (PinnedDirectory dir = parent.child(name);
                  DirectoryStream<Path> entries = Files.newDirectoryStream(dir.dir())) {
                 for (Path child : entries) {
-                    deleteTree(dir, child.getFileName().toString());
+                    String n = DiskNames.name(child);
+                    if (n == null) {
+                        throw new AccessDeniedException(child.toString(), null, "a name this JVM cannot read as bytes");
+                    }
+                    deleteTree(dir, n);
                 }
             }
         }

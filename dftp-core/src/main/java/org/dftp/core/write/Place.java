@@ -3,6 +3,7 @@ package org.dftp.core.write;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.dftp.core.local.DiskNames;
 import org.dftp.core.local.PinnedDirectory;
 
 /**
@@ -20,7 +21,7 @@ record Place(PinnedDirectory dir, String name) implements AutoCloseable {
 
     /** The real path, as the scanner and the store name it. */
     Path real() {
-        return dir.real().resolve(name);
+        return DiskNames.child(dir.real(), name);
     }
 
     /** Its attributes, not following a link; null when nothing is there. */

@@ -284,15 +284,56 @@ class LocalScannerTest {
         return new ProcessBuilder(command).redirectErrorStream(true).start().onExit().join().exitValue() == 0;
     }
 
+    /** Makes {@code dir/name} with the shell, the name given as printf(1) octal escapes: bytes Java cannot spell. */
+    private static boolean shellWrite(Path dir, String printfName, String content) throws IOException {
+        return run("sh", "-c", "printf '%s' \"$2\" > \"$1/$(printf '" + printfName + "')\"", "sh", dir.toString(), content);
+    }
+
     @Test
-    void twoNamesThatDecodeAlikeLeaveOneEntryAndTheScanGoesOn() throws IOException {
+    void namesThatAreNotUtf8AreOfferedEscapedAndCountedInOneLine() throws IOException {
         Path root = root();
-        write(root.resolve("a\uFFFD"), 2); // a valid name, which the invalid one below decodes to
-        assumeTrue(run("sh", "-c", "printf x > \"$1/$(printf 'a\\377')\"", "sh", root.toString()),
-                "sh and printf make a name that is not valid UTF-8");
+        write(root.resolve("a\uFFFD"), 2); // a valid name: what the JDK decodes the one below to
+        assumeTrue(shellWrite(root, "a\\377", "x"), "sh and printf make a name that is not valid UTF-8");
+        assumeTrue(shellWrite(Files.createDirectories(root.resolve("d")), "caf\\351.txt", "hello"), "printf");
+        assumeTrue(shellWrite(root, "\\351t\\351", "bye"), "printf");
+        assumeTrue(run("sh", "-c", "mkdir \"$1/$(printf 'e\\377')\" && printf abc > \"$1/$(printf 'e\\377')/in\"", "sh",
+                root.toString()), "printf");
+        write(root.resolve("q\u201Bq"), 4); // the escape character itself, doubled in the DFS
         write(root.resolve("b"), 1);
-        LocalScanner.Result r = scan(root, "/");
-        assertEquals(List.of("/a\uFFFD", "/b"), paths(r));
+
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(LocalScanner.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        logger.addAppender(logged);
+        try {
+            LocalRoot lr = LocalRoot.of(root, DfsPath.ROOT);
+            for (boolean direct : new boolean[] {true, false}) {
+                logged.list.clear();
+                LocalScanner.Result r = new LocalScanner(lr, "ga", dir -> { }, direct).scan(NOW);
+                assertEquals(List.of("/a\u201BFF", "/a\uFFFD", "/b", "/d/", "/d/caf\u201BE9.txt", "/e\u201BFF/", "/e\u201BFF/in", "/q\u201B\u201Bq",
+                        "/\u201BE9t\u201BE9"), paths(r), "direct=" + direct);
+                DfsTree t = DfsTree.EMPTY.apply(r.changes());
+                assertEquals(5, t.lookup(DfsPath.of("/d/caf\u201BE9.txt")).size());
+                assertEquals(3, t.lookup(DfsPath.of("/\u201BE9t\u201BE9")).size());
+                assertEquals(4, t.lookup(DfsPath.of("/q\u201B\u201Bq")).size());
+                assertEquals(3, t.lookup(DfsPath.of("/e\u201BFF/in")).size());
+                List<String> lines = logged.list.stream().map(e -> e.getFormattedMessage())
+                        .filter(m -> m.contains("UTF-8")).toList();
+                assertEquals(1, lines.size(), "one line for the scan: " + lines);
+                assertTrue(lines.get(0).startsWith("Scanner: 4 name(s) are not valid UTF-8"), lines.get(0));
+            }
+            // and back: the DFS name opens the very file
+            assertEquals("hello", Files.readString(lr.file(DfsPath.of("/d/caf\u201BE9.txt")).path()));
+            try (var in = RegularFiles.openRead(lr.file(DfsPath.of("/\u201BE9t\u201BE9")))) {
+                assertEquals(3, in.size());
+            }
+        } finally {
+            logger.detachAppender(logged);
+            logger.setLevel(level);
+        }
     }
 
     @Test

@@ -72,6 +72,19 @@ class LocalWatcherTest {
     }
 
     @Test
+    void aNameThatIsNotUtf8AppearsEscapedAndGoesAway() throws Exception {
+        // made by the shell, not by the code under test: bytes E9 and FF that no UTF-8 string spells
+        Process p = new ProcessBuilder("sh", "-c", "printf hello > \"$1/$(printf 'caf\\351')\"; mkdir \"$1/$(printf 'd\\377')\""
+                + " && printf x > \"$1/$(printf 'd\\377/in')\"", "sh", dir.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0, "sh and printf make names that are not UTF-8");
+        await(() -> at("caf\u201BE9") != null && at("d\u201BFF/in") != null);
+        assertEquals(5, at("caf\u201BE9").size());
+        new ProcessBuilder("sh", "-c", "rm \"$1/$(printf 'caf\\351')\"", "sh", dir.toString()).start().waitFor();
+        await(() -> at("caf\u201BE9") == null);
+        assertEquals(1, at("d\u201BFF/in").size());
+    }
+
+    @Test
     void modifiedFileUpdatesSize() throws Exception {
         Files.writeString(dir.resolve("keep.txt"), "longer content");
         await(() -> at("keep.txt").size() == 14);

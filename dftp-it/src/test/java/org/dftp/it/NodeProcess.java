@@ -50,6 +50,14 @@ final class NodeProcess implements AutoCloseable {
                 name, root, logDir, extraFlags);
     }
 
+    /**
+     * Starts the node as {@code java -jar} would run it under the POSIX locale (no {@code LANG}, {@code LC_ALL=C}):
+     * the JDK then encodes file names as ASCII, as on many a service manager's default environment.
+     */
+    static NodeProcess startInPosixLocale(String name, Path root, Path logDir, String... extraFlags) throws IOException {
+        return start(List.of("env", "-u", "LANG", "-u", "LC_CTYPE", "LC_ALL=C"), name, root, logDir, extraFlags);
+    }
+
     private static NodeProcess start(List<String> prefix, String name, Path root, Path logDir, String... extraFlags)
             throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR + " is missing: dftp-it runs after dftp-netty is packaged "

@@ -161,6 +161,21 @@ class NonUtf8NamesTest {
         awaitStatus(a, "/fs/share/d%E2%80%9BFF/in.txt", 404);
     }
 
+    @Test
+    void aNodeRunUnderThePosixLocaleServesEveryNameAlike() throws Exception {
+        Files.writeString(bRoot.resolve("share/Grüße.txt"), "grüße");
+        try (NodeProcess node = NodeProcess.startInPosixLocale("posix", bRoot, base)) {
+            node.awaitPorts(Duration.ofSeconds(30));
+            String at = "http://127.0.0.1:" + node.httpPort;
+            assertEquals("grüße", Web.text(at + "/fs/share/Gr%C3%BC%C3%9Fe.txt"), "a UTF-8 name the JDK would decode as ASCII");
+            assertEquals("hello", Web.text(at + "/fs/share/" + CAFE));
+            String find = Web.text(at + "/find/");
+            assertTrue(find.contains("/share/Grüße.txt\n") && find.contains("/share/caf\u201BE9.txt\n")
+                    && find.contains("/share/d\u201BFF/in.txt\n"), find);
+            assertTrue(node.output().contains("Scanner: 2 name(s) are not valid UTF-8"), node.output());
+        }
+    }
+
     private int shell(String script) throws Exception {
         return new ProcessBuilder("sh", "-c", script, "sh", bRoot.toString()).redirectErrorStream(true).start().waitFor();
     }

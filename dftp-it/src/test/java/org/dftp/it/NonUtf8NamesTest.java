@@ -128,6 +128,12 @@ class NonUtf8NamesTest {
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             assertTrue(owner.retrieveFile("/share/d\u201BFF/in.txt", got), owner.getReplyString());
             assertEquals("inside", got.toString(StandardCharsets.UTF_8));
+            assertTrue(owner.storeFile("/share/ftp\u201BFE.bin", new java.io.ByteArrayInputStream("stored".getBytes(
+                    StandardCharsets.UTF_8))), owner.getReplyString());
+            assertEquals("stored", shellOutput("cat \"$1/share/$(printf 'ftp\\376.bin')\""));
+            assertFalse(owner.storeFile("/share/x\u201Bzz", new java.io.ByteArrayInputStream(new byte[1])));
+            assertEquals(553, owner.getReplyCode(), owner.getReplyString());
+            assertFalse(Files.exists(bRoot.resolve("share/x\u201Bzz")));
         } finally {
             owner.disconnect();
         }

@@ -461,7 +461,7 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         boolean writes = context.dav() != null && context.access().anyUsers();
         ListingBody.Format shape = json ? ListingBody.Format.JSON
                 : "nginx".equals(format) ? ListingBody.Format.NGINX : ListingBody.Format.HTML;
-        ListingBody body = new ListingBody(path, order.apply(dir.children()), shape, order,
+        ListingBody body = new ListingBody(path, order.apply(dir), shape, order,
                 p -> writes && user.mayWrite(p));
         stream(ctx, req, body, json ? HttpResponses.JSON_UTF8 : HttpResponses.HTML_UTF8);
     }

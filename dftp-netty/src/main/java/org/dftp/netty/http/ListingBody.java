@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
+import java.util.Iterator;
 import org.dftp.core.DfsPath;
 import org.dftp.core.tree.DfsNode;
 
@@ -34,22 +34,24 @@ final class ListingBody extends BodySource {
     private static final DateTimeFormatter HTTP_TIME = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final DfsPath dir;
-    private final List<DfsNode> rows;
+    /** Where the rows stand: the tree snapshot's own nodes, never a copy of them (see {@link ListingOrder#apply}). */
+    private final Iterator<DfsNode> rows;
     private final Format format;
     /** Whether the caller may write an entry: the JSON listing says so for each. */
     private final java.util.function.Predicate<DfsPath> mayWrite;
     /** How {@code rows} are sorted: the default page marks it and links the other orders. */
     private final ListingOrder order;
-    private int next = -1; // -1: the head is still to be written
+    private boolean headWritten;
+    private boolean firstRow = true;
     /** What the default page's foot counts, added up as rows go out. */
     private int files;
     private int dirs;
     private long bytes;
 
-    ListingBody(DfsPath dir, List<DfsNode> rows, Format format, ListingOrder order,
+    ListingBody(DfsPath dir, Iterable<DfsNode> rows, Format format, ListingOrder order,
                 java.util.function.Predicate<DfsPath> mayWrite) {
         this.dir = dir;
-        this.rows = rows;
+        this.rows = rows.iterator();
         this.format = format;
         this.order = order;
         this.mayWrite = mayWrite;
@@ -58,23 +60,23 @@ final class ListingBody extends BodySource {
     @Override
     protected boolean fill(ByteBuf out) {
         StringBuilder b = new StringBuilder(CHUNK + 512);
-        if (next < 0) {
+        if (!headWritten) {
             head(b);
-            next = 0;
+            headWritten = true;
         }
-        while (next < rows.size() && b.length() < CHUNK) {
-            DfsNode n = rows.get(next);
+        while (b.length() < CHUNK && rows.hasNext()) {
+            DfsNode n = rows.next();
             switch (format) {
                 case HTML -> {
                     ListingPage.row(b, n);
                     count(n);
                 }
                 case NGINX -> nginxRow(b, n);
-                case JSON -> jsonRow(b, n, next == 0);
+                case JSON -> jsonRow(b, n, firstRow);
             }
-            next++;
+            firstRow = false;
         }
-        boolean done = next == rows.size();
+        boolean done = !rows.hasNext();
         if (done) {
             switch (format) {
                 case HTML -> ListingPage.foot(b, files, dirs, bytes);

@@ -1,9 +1,10 @@
 package org.dftp.netty.http;
 
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import org.dftp.core.tree.DfsNode;
 
 /**
@@ -26,22 +27,22 @@ record ListingOrder(String key, boolean descending) {
         return new ListingOrder(key, o.equals("desc"));
     }
 
-    /** The children in this order; the default needs no comparison, only a pass for directories and one for files. */
-    List<DfsNode> apply(List<DfsNode> children) {
+    /**
+     * The children in this order, for one listing. The default order is a view that walks the children
+     * twice, directories and then files, and copies nothing: a listing in flight holds no per-row state,
+     * so 64 clients of a 100,000-entry directory hold nothing of it but the tree itself (a sorted copy per
+     * request was 400 KB that outlived every young collection and filled the old generation with garbage,
+     * bench/RESULTS.md). Another order is sorted once per directory snapshot and shared ({@link SortedRows}).
+     */
+    Iterable<DfsNode> apply(DfsNode dir) {
+        List<DfsNode> children = dir.children();
         if (equals(DEFAULT)) {
-            List<DfsNode> out = new ArrayList<>(children.size());
-            for (DfsNode n : children) {
-                if (n.isDirectory()) {
-                    out.add(n);
-                }
-            }
-            for (DfsNode n : children) {
-                if (!n.isDirectory()) {
-                    out.add(n);
-                }
-            }
-            return out;
+            return () -> new DirectoriesFirst(children);
         }
+        return SortedRows.of(dir, this);
+    }
+
+    Comparator<DfsNode> comparator() {
         Comparator<DfsNode> c = switch (key) {
             case "size" -> Comparator.comparingLong(DfsNode::size);
             case "mtime" -> Comparator.comparingLong(DfsNode::lastModified);
@@ -51,8 +52,52 @@ record ListingOrder(String key, boolean descending) {
             c = c.reversed();
         }
         Comparator<DfsNode> dirsFirst = Comparator.comparing(n -> !n.isDirectory());
-        List<DfsNode> out = new ArrayList<>(children);
-        out.sort(dirsFirst.thenComparing(c).thenComparing(DfsNode::name));
-        return out;
+        return dirsFirst.thenComparing(c).thenComparing(DfsNode::name);
+    }
+
+    /** The children in their own (name) order, directories in a first pass and files in a second. */
+    private static final class DirectoriesFirst implements Iterator<DfsNode> {
+        private final List<DfsNode> children;
+        private boolean files;
+        private int next = -1;
+
+        DirectoriesFirst(List<DfsNode> children) {
+            this.children = children;
+            advance();
+        }
+
+        private void advance() {
+            next++;
+            while (true) {
+                if (next == children.size()) {
+                    if (files) {
+                        return;
+                    }
+                    files = true;
+                    next = 0;
+                    continue;
+                }
+                if (children.get(next).isDirectory() == files) {
+                    next++;
+                    continue;
+                }
+                return;
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < children.size();
+        }
+
+        @Override
+        public DfsNode next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            DfsNode n = children.get(next);
+            advance();
+            return n;
+        }
     }
 }

@@ -212,7 +212,7 @@ class ListingPageTest extends ListingFixture {
         }
         tree = DfsTree.EMPTY.apply(changes);
         byte[] whole = http.get("/fs/big/").body();
-        ListingBody body = new ListingBody(DfsPath.of("/big"), ListingOrder.DEFAULT.apply(tree.lookup(DfsPath.of("/big")).children()),
+        ListingBody body = new ListingBody(DfsPath.of("/big"), ListingOrder.DEFAULT.apply(tree.lookup(DfsPath.of("/big"))),
                 ListingBody.Format.HTML, ListingOrder.DEFAULT, p -> false);
         ByteArrayOutputStream pulled = new ByteArrayOutputStream();
         int pieces = 0;

@@ -3,7 +3,8 @@
 # directory, in one run: listings/s of each (wrk), and the node's largest RSS while it serves them, with
 # the default launcher (bin/dftp as a user starts it: no -Xmx of ours). The page is generated as it is sent,
 # with back-pressure, so the RSS must stay under 400 MB. Formats: the default HTML page, ?format=nginx (the
-# original's page) and ?format=json. ROUNDS (default 3) alternate nginx and dftp; SECONDS_PER_RUN (default 8).
+# original's page) and ?format=json, and /find/ of the directory (no nginx counterpart: dftp alone). ROUNDS
+# (default 3) alternate nginx and dftp; SECONDS_PER_RUN (default 8).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk nginx curl python3
@@ -56,6 +57,11 @@ for fmt in "" "?format=nginx" "?format=json"; do
   n=$(printf '%s\n' "${ns[@]}" | median); d=$(printf '%s\n' "${ds[@]}" | median)
   printf "%-28s %12.1f %12.1f %8s\n" "listings/s ${fmt:-default page}" "$n" "$d" "$(ratio "$d" "$n")"
 done
+fs=()
+for ((i = 0; i < rounds; i++)); do
+  fs+=("$(wrk -t2 -c64 -d"${dur}"s --timeout 30s "http://127.0.0.1:17540/find/?prefix=big" | awk '/Requests\/sec/ {print $2}')")
+done
+printf "%-28s %12s %12.1f\n" "listings/s /find/ (dftp)" "-" "$(printf '%s\n' "${fs[@]}" | median)"
 kill "$sampler" 2>/dev/null || true
 echo "dftp largest RSS while serving: $(( $(cat "$rssf") / 1024 )) MiB (target < 400)"
 echo "load: $(uptime | sed 's/.*load average/load average/')"

@@ -3,6 +3,7 @@ package org.dftp.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -25,15 +26,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
+import org.dftp.netty.DftpNode;
+import org.dftp.netty.HostPort;
+import org.dftp.netty.NodeConfig;
 import org.dftp.netty.testing.NettyLeaks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/EMBEDDING.md's example application, exactly as the page shows it: compiled against this module's
- * test class path (dftp-netty as a consumer gets it, without picocli), run on a free port, asked for a
- * file and a listing, then stopped as its comment says, by interrupting its main thread.
+ * docs/EMBEDDING.md's two examples, exactly as the page shows them: compiled against this module's test
+ * class path (dftp-netty as a consumer gets it, without picocli), run on free ports, then stopped as the
+ * first's comment says, by interrupting the main thread. The application is asked for a file and a
+ * listing; the cluster node is joined to a runnable node over {@code POST /join/} and serves that node's file.
  */
 @ExtendWith(NettyLeaks.class)
 class EmbeddingDocTest {
@@ -46,25 +51,10 @@ class EmbeddingDocTest {
 
     @Test
     void theDocumentedApplicationServesADirectory() throws Exception {
-        Matcher block = JAVA_BLOCK.matcher(Files.readString(DOC));
-        assertTrue(block.find(), "a ```java block in " + DOC);
-        String source = block.group(1);
-        assertFalse(block.find(), "one java block, the example");
-        Matcher name = CLASS_NAME.matcher(source);
-        assertTrue(name.find(), "a public class in the example");
-        String className = name.group(1);
-        long lines = source.lines().count();
-        assertTrue(lines <= 40, "about 30 lines, not " + lines);
-
-        Path src = Files.createDirectories(work.resolve("src"));
-        Path classes = Files.createDirectories(work.resolve("classes"));
-        Path file = Files.writeString(src.resolve(className + ".java"), source);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        boolean compiled = javac.getTask(diagnostics, null, null,
-                List.of("-classpath", testClassPath(), "-d", classes.toString(), "-Xlint:all", "-Werror"), null,
-                javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile())).call();
-        assertTrue(compiled, diagnostics.toString());
+        List<String> blocks = javaBlocks();
+        assertEquals(2, blocks.size(), "two java blocks in " + DOC + ": the application and the cluster node");
+        String className = compile(blocks.get(0), work.resolve("classes"));
+        Path classes = work.resolve("classes");
 
         Path served = Files.createDirectories(work.resolve("served/docs"));
         byte[] bytes = new byte[200_000];
@@ -110,6 +100,111 @@ class EmbeddingDocTest {
                 throw new AssertionError("the example failed", failed.get());
             }
         }
+    }
+
+    @Test
+    void theDocumentedClusterNodeServesAFileThatAnotherNodeOwns() throws Exception {
+        Path classes = work.resolve("cluster-classes");
+        String className = compile(javaBlocks().get(1), classes);
+        Path mine = Files.createDirectories(work.resolve("mine"));
+        Files.writeString(mine.resolve("mine.txt"), "the embedded node's\n");
+        Path theirs = Files.createDirectories(work.resolve("theirs"));
+        byte[] bytes = new byte[300_000];
+        new Random(11).nextBytes(bytes);
+        Files.write(theirs.resolve("theirs.bin"), bytes);
+        HostPort any = HostPort.parse("127.0.0.1:0");
+        int port = freePort();
+        int mgmt = freePort();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        try (DftpNode other = DftpNode.start(NodeConfig.defaults("other", theirs).withListen(any, any, null)
+                .withMulticast(null));
+             URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+            Method main = loader.loadClass(className).getMethod("main", String[].class);
+            Thread app = new Thread(() -> {
+                try {
+                    main.invoke(null, (Object) new String[] {Integer.toString(port), Integer.toString(mgmt), mine.toString()});
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (!(e.getCause() instanceof InterruptedException)) {
+                        failed.set(e.getCause());
+                    }
+                } catch (ReflectiveOperationException e) {
+                    failed.set(e);
+                }
+            }, "embedding-cluster-example");
+            app.start();
+            try {
+                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String base = "http://127.0.0.1:" + port;
+                assertEquals(200, getWhenListening(client, base + "/fs/mine.txt", app, failed).statusCode());
+                HttpResponse<String> joined = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + mgmt + "/join/"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("peer=127.0.0.1:" + other.mgmtPort())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, joined.statusCode(), joined.body());
+                String find = awaitLine(client, base + "/find/", "/theirs.bin");
+                assertTrue(find.contains("/mine.txt\n"), find);
+                HttpResponse<byte[]> proxied = client.send(HttpRequest.newBuilder(URI.create(base + "/fs/theirs.bin"))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, proxied.statusCode());
+                assertArrayEquals(bytes, proxied.body(), "the other node's file, through the embedded one");
+                awaitLine(client, "http://127.0.0.1:" + other.httpPort() + "/find/", "/mine.txt");
+                String listing = client.send(HttpRequest.newBuilder(URI.create(base + "/fs/")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(listing.contains("<td>other\n"), "the listing names the owner: " + listing);
+            } finally {
+                app.interrupt();
+                app.join(Duration.ofSeconds(20).toMillis());
+            }
+            assertFalse(app.isAlive(), "the example stops when its main thread is interrupted");
+            if (failed.get() != null) {
+                throw new AssertionError("the example failed", failed.get());
+            }
+            // Its management port is closed with it: the close stopped the cluster services.
+            assertThrows(IOException.class, () -> new java.net.Socket("127.0.0.1", mgmt).close());
+        }
+    }
+
+    /** The {@code /find/} of {@code url}, once it lists {@code line} (a join's full update takes a moment). */
+    private static String awaitLine(HttpClient client, String url, String line) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            String body = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (body.lines().anyMatch(line::equals) || System.nanoTime() > deadline) {
+                assertTrue(body.lines().anyMatch(line::equals), url + " never listed " + line + ": " + body);
+                return body;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static List<String> javaBlocks() throws IOException {
+        Matcher block = JAVA_BLOCK.matcher(Files.readString(DOC));
+        List<String> out = new java.util.ArrayList<>();
+        while (block.find()) {
+            out.add(block.group(1));
+        }
+        return out;
+    }
+
+    /** Compiles one example into {@code classes} as a consumer would, warnings as errors; returns its class name. */
+    private static String compile(String source, Path classes) throws IOException {
+        Matcher name = CLASS_NAME.matcher(source);
+        assertTrue(name.find(), "a public class in the example");
+        String className = name.group(1);
+        long lines = source.lines().count();
+        assertTrue(lines <= 40, "about 30 lines, not " + lines);
+        Path src = Files.createDirectories(classes.resolveSibling(classes.getFileName() + "-src"));
+        Files.createDirectories(classes);
+        Path file = Files.writeString(src.resolve(className + ".java"), source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        boolean compiled = javac.getTask(diagnostics, null, null,
+                List.of("-classpath", testClassPath(), "-d", classes.toString(), "-Xlint:all", "-Werror"), null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(file.toFile())).call();
+        assertTrue(compiled, diagnostics.toString());
+        return className;
     }
 
     /** The example binds in its own time: asks until it answers (or died). */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.dftp.core.DfsPath;
 import org.dftp.core.access.AccessLog;
@@ -17,6 +18,7 @@ import org.dftp.core.local.LocalSync;
 import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.wire.NodeInfo;
+import org.dftp.netty.cluster.ClusterServices;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpInitializer;
 import org.dftp.netty.http.RemoteFiles;
@@ -48,8 +50,13 @@ import org.dftp.netty.tls.ServerTls;
  * it with {@link Builder#tree(Supplier)} and the way to serve other nodes' files with
  * {@link Builder#remote(RemoteFiles)}; then nothing is scanned or watched.
  *
+ * <p>With {@link Builder#cluster(ClusterOptions)} the server is a node of a dftp cluster as well: it starts
+ * the management API, membership, liveness and discovery a runnable node starts, announces its files to its
+ * peers, lists theirs and streams them from their owners; {@link #close()} stops all of it. Off by default.
+ *
  * <p>Thread safety: the initializer is shared by every channel of the server, and an instance may serve
- * any number of servers at once. No thread is started other than the watcher's and the store's.
+ * any number of servers at once. No thread is started other than the watcher's and the store's, and with
+ * the cluster option those of the cluster services and one event loop for the proxy.
  */
 public final class DftpHttp implements AutoCloseable {
     private final PublicHttpInitializer initializer;
@@ -57,14 +64,16 @@ public final class DftpHttp implements AutoCloseable {
     private final NodeMetrics metrics;
     private final DfsStore store;
     private final LocalSync sync;
+    private final EmbeddedCluster cluster;
 
     private DftpHttp(PublicHttpInitializer initializer, Supplier<DfsTree> tree, NodeMetrics metrics,
-                     DfsStore store, LocalSync sync) {
+                     DfsStore store, LocalSync sync, EmbeddedCluster cluster) {
         this.initializer = initializer;
         this.tree = tree;
         this.metrics = metrics;
         this.store = store;
         this.sync = sync;
+        this.cluster = cluster;
     }
 
     /**
@@ -105,6 +114,29 @@ public final class DftpHttp implements AutoCloseable {
     }
 
     /**
+     * The cluster services started for {@link Builder#cluster(ClusterOptions)}: membership, the peer client,
+     * {@link ClusterServices#join(List) joining}.
+     *
+     * @return the running services, or null when this server is not part of a cluster
+     */
+    public ClusterServices cluster() {
+        return cluster == null ? null : cluster.services();
+    }
+
+    /**
+     * The port the management API is bound to, the one to give a peer's {@code POST /join/}.
+     *
+     * @return the bound port (the one picked, for port 0)
+     * @throws IllegalStateException when this server is not part of a cluster
+     */
+    public int mgmtPort() {
+        if (cluster == null) {
+            throw new IllegalStateException("no cluster services: see Builder.cluster");
+        }
+        return cluster.services().mgmtPort();
+    }
+
+    /**
      * Scans the root again and serves what it finds from then on, for a host that knows the disk changed in
      * ways a watcher misses (a network file system, say). Does nothing with {@link Builder#tree(Supplier)}.
      */
@@ -115,12 +147,16 @@ public final class DftpHttp implements AutoCloseable {
     }
 
     /**
-     * Stops following the root (its watcher and the thread that indexes its changes). Channels the host
-     * opened are the host's to close, as are its event loops; a request still running after this is served
-     * from the last tree. Closing twice does nothing more.
+     * Stops the cluster services if any (peers see this node leave), then following the root (its watcher
+     * and the thread that indexes its changes). Channels the host opened are the host's to close, as are its
+     * event loops; a request still running after this is served from the last tree. Closing twice does
+     * nothing more.
      */
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (sync != null) {
             sync.close();
         }
@@ -144,6 +180,7 @@ public final class DftpHttp implements AutoCloseable {
         private ServerTls tls;
         private AccessLog accessLog = AccessLog.OFF;
         private boolean watch = true;
+        private ClusterOptions cluster;
 
         private Builder() {
         }
@@ -268,32 +305,63 @@ public final class DftpHttp implements AutoCloseable {
         }
 
         /**
+         * Makes the server a node of a dftp cluster: {@link DftpHttp#build()} starts the management API on
+         * {@link ClusterOptions#mgmtListen()} and the services a runnable node runs (membership, liveness,
+         * discovery if asked), and files owned by other nodes are proxied from them. Peers join with
+         * {@code POST /join/} on either side's management API. Cannot be combined with
+         * {@link #tree(Supplier)} or {@link #remote(RemoteFiles)}: the cluster maintains both. Default: no
+         * cluster.
+         *
+         * @param options the management address, the public address to advertise, the cluster's name
+         * @return this builder
+         */
+        public Builder cluster(ClusterOptions options) {
+            this.cluster = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
          * Scans the root (unless a {@link #tree(Supplier) tree} was given) and makes the server. Returns
          * once the scan is served.
          *
          * @return a server to take the {@link DftpHttp#initializer() initializer} of, and to close
          * @throws IOException when the root is not a readable directory or cannot be watched
-         * @throws IllegalStateException when no root was set
+         * @throws IllegalStateException when no root was set, or a cluster with a tree or a remote
          */
         public DftpHttp build() throws IOException {
             if (root == null) {
                 throw new IllegalStateException("root is required");
+            }
+            if (cluster != null && (tree != null || remote != RemoteFiles.NONE)) {
+                throw new IllegalStateException("cluster maintains the tree and serves remote files itself");
             }
             LocalRoot local = LocalRoot.of(root, mount);
             NodeMetrics m = metrics != null ? metrics : new NodeMetrics();
             DfsStore store = null;
             LocalSync sync = null;
             Supplier<DfsTree> served = tree;
+            AtomicReference<EmbeddedCluster> peers = new AtomicReference<>();
             if (served == null) {
-                store = new DfsStore(ClusterState.initial("embedded", NodeInfo.of(nodeName, "", "")));
+                store = new DfsStore(cluster == null ? ClusterState.initial("embedded", NodeInfo.of(nodeName, "", ""))
+                        : ClusterState.initial(cluster.clusterName(), NodeInfo.of(nodeName,
+                                cluster.publicAddress().toString(), cluster.mgmtListen().toString())));
                 sync = new LocalSync(local, nodeName, store, Clock.systemUTC(), DftpNode.WATCH_COALESCE,
                         new LocalSync.Listener() {
+                            // As a node does: each watcher batch and each rescan goes to every peer.
                             @Override
                             public void changed(List<Change> changes) {
+                                EmbeddedCluster c = peers.get();
+                                if (c != null) {
+                                    c.services().pushChanges(changes);
+                                }
                             }
 
                             @Override
                             public void rescanned() {
+                                EmbeddedCluster c = peers.get();
+                                if (c != null) {
+                                    c.services().pushFullUpdates();
+                                }
                             }
                         });
                 try {
@@ -302,6 +370,10 @@ public final class DftpHttp implements AutoCloseable {
                         m.unwatchedDirectoriesFrom(sync::unwatchedDirectories);
                     }
                     sync.scan();
+                    if (cluster != null) {
+                        // After the scan: the first greeting to a peer carries this node's files.
+                        peers.set(EmbeddedCluster.start(cluster, cluster.nodeConfig(nodeName, root, limits), store, m));
+                    }
                 } catch (IOException | RuntimeException e) {
                     sync.close();
                     store.close();
@@ -310,8 +382,10 @@ public final class DftpHttp implements AutoCloseable {
                 DfsStore s = store;
                 served = () -> s.snapshot().tree();
             }
-            DfsHttpContext context = new DfsHttpContext(served, nodeName, local, remote, m);
-            return new DftpHttp(new PublicHttpInitializer(context, tls, limits, accessLog), served, m, store, sync);
+            EmbeddedCluster c = peers.get();
+            DfsHttpContext context = c == null ? new DfsHttpContext(served, nodeName, local, remote, m)
+                    : new DfsHttpContext(served, nodeName, local, c.proxy(), m, c.access(), null);
+            return new DftpHttp(new PublicHttpInitializer(context, tls, limits, accessLog), served, m, store, sync, c);
         }
     }
 }

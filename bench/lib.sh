@@ -63,6 +63,7 @@ http {
 CONF
   nginx -p "$prefix" -c "$prefix/nginx.conf" &
   PIDS+=($!)
+  LAST_NGINX=$!
 }
 
 # start_dftp NAME DIR HTTP_PORT MGMT_PORT [more flags]
@@ -131,6 +132,28 @@ join_and_list() {
     [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: A never listed B's files" >&2; return 1; }
     sleep 0.1
   done
+}
+
+# cpu_ticks PID...: the CPU time (clock ticks) the processes have used, their threads included.
+cpu_ticks() {
+  local p t=0
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{print $14 + $15}' "/proc/$p/stat") ))
+  done
+  echo "$t"
+}
+
+# quiet PID...: waits (at most 120 s) until the processes used no CPU for half a second. nginx builds a
+# whole autoindex page before it sends a byte and goes on building for connections that wrk has closed:
+# without this wait that backlog ran on into the next run, which it slowed down, dftp's or its own.
+quiet() {
+  local deadline=$(( $(date +%s) + 120 )) before
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    before=$(cpu_ticks "$@")
+    sleep 0.5
+    [ $(( $(cpu_ticks "$@") - before )) -le 2 ] && return 0
+  done
+  echo "bench: $* still busy after 120 s" >&2
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }

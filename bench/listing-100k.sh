@@ -27,6 +27,7 @@ PY
 fi
 ports_free 18580 17540 17541
 start_nginx "$data" 18580 "autoindex on;"
+nginx_master=$LAST_NGINX
 DFTP_JAVA_OPTS=" " start_dftp listing "$data" 17540 17541
 dftp_pid=$LAST_PID
 wait_http http://127.0.0.1:18580/big/
@@ -37,6 +38,8 @@ until [ "$(curl -fs 'http://127.0.0.1:17540/fs/big/?format=json' | grep -o '"nam
   sleep 0.5
 done
 jpid() { pgrep -f "node-name=listing" | head -1; }
+# nginx's master and workers, and the node: each run starts once all of them are idle (see quiet in lib.sh).
+servers() { echo "$nginx_master $(pgrep -P "$nginx_master" | tr '\n' ' ') $(jpid)"; }
 echo "machine: $(machine)"
 echo "sizes: nginx $(curl -fs http://127.0.0.1:18580/big/ | wc -c) B, dftp $(curl -fs http://127.0.0.1:17540/fs/big/ | wc -c) B (default page), $(curl -fs 'http://127.0.0.1:17540/fs/big/?format=nginx' | wc -c) B (nginx format)"
 echo "dftp RSS at rest: $(( $(awk '/VmRSS/ {print $2}' /proc/"$(jpid)"/status) / 1024 )) MiB"
@@ -51,7 +54,9 @@ printf "%-28s %12s %12s %8s\n" case nginx dftp dftp/nginx
 for fmt in "" "?format=nginx" "?format=json"; do
   ns=(); ds=()
   for ((i = 0; i < rounds; i++)); do
+    quiet $(servers)
     ns+=("$(wrk -t2 -c64 -d"${dur}"s --timeout 30s http://127.0.0.1:18580/big/ | awk '/Requests\/sec/ {print $2}')")
+    quiet $(servers)
     ds+=("$(wrk -t2 -c64 -d"${dur}"s --timeout 30s "http://127.0.0.1:17540/fs/big/$fmt" | awk '/Requests\/sec/ {print $2}')")
   done
   n=$(printf '%s\n' "${ns[@]}" | median); d=$(printf '%s\n' "${ds[@]}" | median)

@@ -105,7 +105,8 @@ public final class DftpHttp implements AutoCloseable {
     }
 
     /**
-     * The counters every request adds to: bytes served, responses by status, refused connections.
+     * The counters every request adds to: bytes served, responses by status, refused connections. A host
+     * exports them through its own metrics system with {@link NodeMetrics#report(MetricsSink)}.
      *
      * @return the metrics given to {@link Builder#metrics(NodeMetrics)}, or the ones made for this server
      */

@@ -80,4 +80,48 @@ public final class NodeMetrics {
         requestsByStatus.forEach((k, v) -> out.put(k, v.sum()));
         return out;
     }
+
+    /**
+     * Hands every figure of these counters to {@code sink}, under the names {@code /metrics} gives them: for
+     * a host that exports an embedded server's metrics through its own system. Request durations come as
+     * their count and their sum ({@code dftp_request_duration_seconds_count}, {@code _sum}), without the
+     * buckets. The cluster's own gauges (peers, update lag) are on the management port's {@code /metrics}.
+     *
+     * @param sink the host's adapter, called once per figure on this thread
+     */
+    public void report(MetricsSink sink) {
+        sink.counter("dftp_bytes_served_total", "Bytes of file content served over HTTP, by where they came from.",
+                bytesServedLocal.sum(), "source", "local");
+        sink.counter("dftp_bytes_served_total", "Bytes of file content served over HTTP, by where they came from.",
+                bytesServedProxied.sum(), "source", "proxied");
+        sink.counter("dftp_bytes_served_total", "Bytes of file content served over HTTP, by where they came from.",
+                bytesServedArchives.sum(), "source", "archive");
+        sink.counter("dftp_archives_broken_total", "Folder archives broken off because a file in them could not be sent whole.",
+                archivesBroken.sum());
+        responsesByStatus().forEach((code, n) -> sink.counter("dftp_http_responses_total",
+                "Public HTTP responses by status code.", n, "code", code.toString()));
+        org.dftp.core.metrics.DurationHistogram.Snapshot http = httpDurations.snapshot();
+        sink.counter("dftp_request_duration_seconds_count", "Public HTTP requests timed.", http.count(),
+                "interface", "http");
+        sink.gauge("dftp_request_duration_seconds_sum", "Seconds the timed public HTTP requests took, added up.",
+                http.sumSeconds(), "interface", "http");
+        sink.counter("dftp_connections_refused_per_address_total",
+                "HTTP and management connections refused for their address's connection limit.",
+                connectionsRefusedPerAddress.sum());
+        sink.counter("dftp_header_timeouts_total", "Requests answered 408: headers not received in time.",
+                headerTimeouts.sum());
+        sink.counter("dftp_stalled_readers_cut_total", "Connections closed: the client stopped reading.",
+                stalledReadersCut.sum());
+        sink.counter("dftp_access_log_dropped_total",
+                "Access-log lines dropped because the writer fell behind the requests (-access-log).", accessLogDropped());
+        sink.gauge("dftp_unwatched_directories",
+                "Local directories past the inotify watch limit, rescanned periodically instead of watched.",
+                unwatchedDirectories());
+        sink.counter("dftp_updates_received_total", "Updates received from peers.", updatesReceived.sum());
+        sink.counter("dftp_updates_pushed_total", "Updates pushed to peers.", updatesPushed.sum());
+        sink.counter("dftp_peers_removed_total", "Peers removed for not answering.", peersRemoved.sum());
+        sink.counter("dftp_peers_returned_total", "Removed peers that came back.", peersReturned.sum());
+        sink.counter("dftp_signature_refusals_total",
+                "Management requests and discovery pings refused for their cluster signature.", requestsRefusedUnsigned.sum());
+    }
 }

@@ -70,6 +70,12 @@ public record ClusterOptions(HostPort mgmtListen, HostPort publicAddress, String
         return new ClusterOptions(mgmtListen, publicAddress, clusterName, multicastDiscovery, p, pingInterval, pingFailures);
     }
 
+    /** The store's first state: this node alone, in this cluster, at the addresses it advertises. */
+    org.dftp.core.cluster.ClusterState initialState(String nodeName) {
+        return org.dftp.core.cluster.ClusterState.initial(clusterName, org.dftp.core.wire.NodeInfo.of(nodeName,
+                publicAddress.toString(), mgmtListen.toString()));
+    }
+
     /** The runnable node's flags these options stand for: what {@code ClusterServices} reads. */
     NodeConfig nodeConfig(String nodeName, java.nio.file.Path root, NodeConfig.Limits limits) {
         return new NodeConfig(nodeName, clusterName, root, org.dftp.core.DfsPath.ROOT, publicAddress, mgmtListen, null,

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.dftp.core.DfsPath;
 import org.dftp.core.access.AccessLog;
@@ -15,7 +14,6 @@ import org.dftp.core.cluster.ClusterState;
 import org.dftp.core.cluster.DfsStore;
 import org.dftp.core.local.LocalRoot;
 import org.dftp.core.local.LocalSync;
-import org.dftp.core.tree.Change;
 import org.dftp.core.tree.DfsTree;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.cluster.ClusterServices;
@@ -341,30 +339,12 @@ public final class DftpHttp implements AutoCloseable {
             DfsStore store = null;
             LocalSync sync = null;
             Supplier<DfsTree> served = tree;
-            AtomicReference<EmbeddedCluster> peers = new AtomicReference<>();
+            EmbeddedCluster c = null;
             if (served == null) {
                 store = new DfsStore(cluster == null ? ClusterState.initial("embedded", NodeInfo.of(nodeName, "", ""))
-                        : ClusterState.initial(cluster.clusterName(), NodeInfo.of(nodeName,
-                                cluster.publicAddress().toString(), cluster.mgmtListen().toString())));
-                sync = new LocalSync(local, nodeName, store, Clock.systemUTC(), DftpNode.WATCH_COALESCE,
-                        new LocalSync.Listener() {
-                            // As a node does: each watcher batch and each rescan goes to every peer.
-                            @Override
-                            public void changed(List<Change> changes) {
-                                EmbeddedCluster c = peers.get();
-                                if (c != null) {
-                                    c.services().pushChanges(changes);
-                                }
-                            }
-
-                            @Override
-                            public void rescanned() {
-                                EmbeddedCluster c = peers.get();
-                                if (c != null) {
-                                    c.services().pushFullUpdates();
-                                }
-                            }
-                        });
+                        : cluster.initialState(nodeName));
+                EmbeddedCluster.Pushes pushes = new EmbeddedCluster.Pushes();
+                sync = new LocalSync(local, nodeName, store, Clock.systemUTC(), DftpNode.WATCH_COALESCE, pushes);
                 try {
                     if (watch) {
                         sync.watch();
@@ -373,7 +353,8 @@ public final class DftpHttp implements AutoCloseable {
                     sync.scan();
                     if (cluster != null) {
                         // After the scan: the first greeting to a peer carries this node's files.
-                        peers.set(EmbeddedCluster.start(cluster, cluster.nodeConfig(nodeName, root, limits), store, m));
+                        c = EmbeddedCluster.start(cluster, cluster.nodeConfig(nodeName, root, limits), store, m);
+                        pushes.to(c.services());
                     }
                 } catch (IOException | RuntimeException e) {
                     sync.close();
@@ -383,7 +364,6 @@ public final class DftpHttp implements AutoCloseable {
                 DfsStore s = store;
                 served = () -> s.snapshot().tree();
             }
-            EmbeddedCluster c = peers.get();
             DfsHttpContext context = c == null ? new DfsHttpContext(served, nodeName, local, remote, m)
                     : new DfsHttpContext(served, nodeName, local, c.proxy(), m, c.access(), null);
             return new DftpHttp(new PublicHttpInitializer(context, tls, limits, accessLog), served, m, store, sync, c);

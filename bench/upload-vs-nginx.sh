@@ -23,7 +23,8 @@
 #   sync_file_range(SYNC_FILE_RANGE_WRITE) on a file every 8 MiB the node writev()s to it (a prototype of
 #   starting writeback during the upload, so that the fsync before the rename has little left);
 #   LOAD_MAX (default 1.5): wait up to LOAD_WAIT s (default 300) for the 1-minute load average to drop
-#   below it, as bench/ftp-vs-vsftpd.sh does.
+#   below it, as bench/ftp-vs-vsftpd.sh does; WARM_CONCURRENT_S (default 40): seconds of the concurrent case
+#   each server gets before the rounds (see the warm-up below).
 # Besides the rates, the CPU time each side spent (nginx: master and workers; dftp: the owner, and the
 # owner plus the forwarder), per GiB of the large file and per 1 MiB upload, which the neighbours' load
 # moves much less than bytes/s.
@@ -303,16 +304,31 @@ cold_b=0; [ -z "$forwarding" ] || { read -r cold_b _ < <(put_big "$B_URL" cold-b
 printf "cold first upload of %s MiB: nginx %s B/s; dftp to the owner %s B/s (%s); then through the forwarder %s B/s (%s)\n" \
   "$size_mib" "$cold_n" "$cold_a" "$(ratio "$cold_a" "$cold_n")" "$cold_b" "$(ratio "$cold_b" "$cold_n")"
 
-# Warm-up: small PUTs (a few thousand: wrk for 3 s), two 100 MiB PUTs, and 3 s of the concurrent case,
-# to the owner and through the forwarder; nginx gets the same.
+# Warm-up: small PUTs (a few thousand: wrk for 3 s), two 100 MiB PUTs, and WARM_CONCURRENT_S (default 40)
+# seconds of the concurrent case in 10 s runs, to the owner and through the forwarder; nginx gets the same.
+# Why 40 s: on a 2-core machine the JIT's compiler threads still take 10-20% of the node's CPU after 10 s
+# of this load and are done after 40-50 s (per-thread CPU in 8 s windows); the line "JIT compiler threads
+# during the measured concurrent runs" below shows what was left of it.
+warm_c=${WARM_CONCURRENT_S:-40}
 for u in "$NGINX_URL" "$A_URL" ${forwarding:+"$B_URL"}; do
   base=$(echo "$u" | grep -o '^http://[^/]*'); pfx=${u#"$base"}
   wrk_put "$base" "$pfx/warm-s" "$src_dir/f4k.bin" 16 3 > /dev/null
   for i in 1 2; do curl -fs -o /dev/null -u bench:secret -T "$src_dir/f100m.bin" "$u/warm-$i.bin"; done
-  wrk_put "$base" "$pfx/warm-c" "$src_dir/f1m.bin" "$conns" 3 > /dev/null
+  for ((left = warm_c; left > 0; left -= 10)); do
+    wrk_put "$base" "$pfx/warm-c$left-" "$src_dir/f1m.bin" "$conns" $(( left < 10 ? left : 10 )) > /dev/null
+    clear_uploads
+  done
   clear_uploads
 done
 sleep 1
+# jit_ticks PID: user+system clock ticks of the JVM's compiler threads
+jit_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in C1\ Compiler*|C2\ Compiler*|C1_Compiler*|C2_Compiler*) awk '{print $14 + $15}' "$t/stat";; esac
+  done | awk '{s+=$1} END {print s+0}'
+}
+jit_cd=()
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 printf "%-5s %14s %14s %14s %7s %14s %14s %7s %12s %10s %12s %12s\n" round "nginx B/s" "nginx+fsync" "dftp owner" \
@@ -356,9 +372,10 @@ for r in $(seq 1 "$rounds"); do
   c_n=$(wrk_put http://127.0.0.1:18580 "/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur")
   cpu_cn+=("$(per_unit $(( $(cpu_ticks "$NGINX_PID") - c0 )) "$(awk -v r="$c_n" -v d="$dur" 'BEGIN {print r * d}')" 1000)")
   clear_uploads
-  c0=$(cpu_ticks "$A_PID")
+  c0=$(cpu_ticks "$A_PID"); j0=$(jit_ticks "$A_PID")
   c_d=$(wrk_put http://127.0.0.1:17540 "/fs/up/r$r-" "$src_dir/f1m.bin" "$conns" "$dur")
   cpu_cd+=("$(per_unit $(( $(cpu_ticks "$A_PID") - c0 )) "$(awk -v r="$c_d" -v d="$dur" 'BEGIN {print r * d}')" 1000)")
+  jit_cd+=("$(per_unit $(( $(jit_ticks "$A_PID") - j0 )) "$(awk -v r="$c_d" -v d="$dur" 'BEGIN {print r * d}')" 1000)")
   clear_uploads
   printf "%-5s %14s %14s %14s %7s %14s %14s %7s %12s %10s %7s %12s\n" "$r" "$n" "$nf" "$a" "$(ratio "$a" "$n")" \
     "$p" "$b" "$(ratio "$b" "$n")" "$c_n" "$c_d" "$(ratio "$c_d" "$c_n")" "$ra/$rb"
@@ -390,4 +407,5 @@ printf "| RSS during the %s MiB uploads, largest | nginx %d MiB | owner %d MiB (
 printf "CPU (median): %s MiB upload, s per GiB: nginx %s, dftp owner %s; forwarded: owner %s + forwarder %s. Concurrent 1 MiB uploads, ms each: nginx %s, dftp owner %s\n" \
   "$size_mib" "$(med "${cpu_n[@]}")" "$(med "${cpu_a[@]}")" "$(med "${cpu_fa[@]:-0}")" "$(med "${cpu_fb[@]:-0}")" \
   "$(med "${cpu_cn[@]}")" "$(med "${cpu_cd[@]}")"
+printf "JIT compiler threads during the measured concurrent runs, ms per upload (of the owner's CPU above): %s\n" "$(med "${jit_cd[@]}")"
 printf "cold first upload against the warm median: dftp owner %s, forwarder %s\n" "$(ratio "$cold_a" "$mn")" "$(ratio "$cold_b" "$mn")"

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -69,6 +70,8 @@ public final class LocalWatcher implements AutoCloseable {
     private final String owner;
     private final Supplier<DfsTree> tree;
     private final Consumer<List<Change>> sink;
+    /** Flushes waiting for {@link #flushLock}, taken by whichever holds it (see {@link #flush}). */
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final LongSupplier clock;
     private final long coalesceNanos;
     private final WatchService watcher;
@@ -320,8 +323,47 @@ public final class LocalWatcher implements AutoCloseable {
      * finds the tree already saying what the disk says, and emits nothing.
      */
     void flush(Collection<Path> dirty) {
+        // Writers that settle at once share one look, one publication to the store and one push to the
+        // peers (flat combining): whoever holds the lock takes every flush waiting for it into its batch,
+        // and each caller still returns only once its own change is in the store and sent.
+        Waiting mine = new Waiting(dirty);
+        waiting.add(mine);
         synchronized (flushLock) {
-            flushLocked(dirty);
+            if (mine.done) {
+                if (mine.failure != null) {
+                    throw mine.failure;
+                }
+                return;
+            }
+            List<Waiting> batch = new ArrayList<>();
+            Set<Path> all = new LinkedHashSet<>();
+            for (Waiting w; (w = waiting.poll()) != null; ) {
+                batch.add(w);
+                all.addAll(w.dirty);
+            }
+            RuntimeException failure = null;
+            try {
+                flushLocked(all);
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                for (Waiting w : batch) {
+                    w.failure = w == mine ? null : failure;
+                    w.done = true;
+                }
+            }
+        }
+    }
+
+    /** A {@link #flush} waiting for the flush lock; its fields are guarded by that lock. */
+    private static final class Waiting {
+        final Collection<Path> dirty;
+        boolean done;
+        RuntimeException failure;
+
+        Waiting(Collection<Path> dirty) {
+            this.dirty = dirty;
         }
     }
 

@@ -21,13 +21,33 @@ final class DirNode extends DfsNode {
         super(name, offers);
         this.children = children;
         this.owner = summarizeOwner(offers, children);
-        int count = children.length;
+        int count = 0;
         for (DfsNode c : children) {
-            if (c instanceof DirNode d) {
-                count += d.entryCount;
-            }
+            count += entries(c);
         }
         this.entryCount = count;
+    }
+
+    /**
+     * A directory whose summary and count the caller derived from the directory it replaces and the
+     * children that changed (see {@code DfsTree.Merge}): one upload into a directory of 100,000 files
+     * then costs the changed children, not a look at every one.
+     */
+    DirNode(String name, Offer offers, DfsNode[] children, String owner, int entryCount) {
+        super(name, offers);
+        this.children = children;
+        this.owner = owner;
+        this.entryCount = entryCount;
+    }
+
+    /** The entries a child stands for in its parent's count: itself and, for a directory, all below it. */
+    static int entries(DfsNode child) {
+        return child == null ? 0 : child instanceof DirNode d ? 1 + d.entryCount : 1;
+    }
+
+    /** What a child adds to its parent's owner summary: every node that offers it or anything below it. */
+    static String summaryOf(DfsNode child) {
+        return child instanceof DirNode d ? d.owner : offerOwners(null, child.offers);
     }
 
     /**
@@ -54,7 +74,7 @@ final class DirNode extends DfsNode {
         return owner;
     }
 
-    private static String merge(String a, String b) {
+    static String merge(String a, String b) {
         if (a == null || b == null) {
             return a == null ? b : a;
         }

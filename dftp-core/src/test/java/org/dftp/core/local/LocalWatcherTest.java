@@ -64,6 +64,53 @@ class LocalWatcherTest {
         }
     }
 
+    /**
+     * Writers that settle while another's settle holds the lock wait for it, then go out as one batch
+     * (one publication, one push to the peers) instead of one each; every caller returns with its file
+     * in the tree.
+     */
+    @Test
+    void settlesThatWaitForOneAnotherGoOutAsOneBatch() throws Exception {
+        LocalRoot root = LocalRoot.of(dir, DfsPath.ROOT);
+        java.util.concurrent.CountDownLatch firstInSink = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<Integer> sizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LocalWatcher w = new LocalWatcher(root, "me", tree::get, changes -> {
+            sizes.add(changes.size());
+            firstInSink.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            apply(changes);
+        }, () -> 2, Duration.ofMillis(100));
+        int writers = 8;
+        for (int i = 0; i <= writers; i++) {
+            Files.writeString(dir.resolve("up" + i + ".bin"), "x".repeat(i + 1));
+        }
+        Thread first = new Thread(() -> w.flush(List.of(dir.resolve("up0.bin"))));
+        first.start();
+        assertTrue(firstInSink.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        List<Thread> waiting = new java.util.ArrayList<>();
+        for (int i = 1; i <= writers; i++) {
+            Path p = dir.resolve("up" + i + ".bin");
+            Thread t = new Thread(() -> w.flush(List.of(p)));
+            t.start();
+            waiting.add(t);
+        }
+        await(() -> waiting.stream().allMatch(t -> t.getState() == Thread.State.BLOCKED));
+        release.countDown();
+        first.join(10_000);
+        for (Thread t : waiting) {
+            t.join(10_000);
+        }
+        assertEquals(List.of(1, writers), sizes, "the first settle alone, then every waiting one in one batch");
+        for (int i = 0; i <= writers; i++) {
+            assertEquals(i + 1, at("up" + i + ".bin").size());
+        }
+    }
+
     @Test
     void createdFileAppears() throws Exception {
         Files.writeString(dir.resolve("new.txt"), "hello");

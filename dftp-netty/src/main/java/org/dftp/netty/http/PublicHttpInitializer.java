@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,7 +31,7 @@ import org.dftp.netty.tls.ServerTls;
  *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
  *       each with the handlers below) or HTTP/1.1 as follows;</li>
  *   <li>{@value #FIRST_BYTE}, {@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and
- *       headers ({@code 431});</li>
+ *       headers ({@code 431}), and no folded header or trailer line ({@link ObsFoldRefusingCodec}, {@code 400});</li>
  *   <li>{@value #ACCESS_LOG}, with {@code -access-log}: {@link AccessLogHandler}, right behind the codec so
  *       that it sees every request and every response, whichever handler below wrote it (on HTTP/2, behind
  *       each stream's codec);</li>
@@ -197,7 +196,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private void http1(ChannelPipeline p) {
         HeaderTimeout headers = new HeaderTimeout(limits.headerTimeout(), context.metrics().headerTimeouts);
         p.addLast(FIRST_BYTE, headers.firstByte());
-        p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+        p.addLast(CODEC, new ObsFoldRefusingCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_BODY_PIECE)));

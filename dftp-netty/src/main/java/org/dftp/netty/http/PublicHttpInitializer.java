@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.dftp.core.access.AccessLog;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.limits.HeaderTimeout;
+import org.dftp.netty.limits.Http2HeaderTimeout;
 import org.dftp.netty.limits.PerAddressLimit;
 import org.dftp.netty.limits.StalledReaderTimeout;
 import org.dftp.netty.tls.ServerTls;
@@ -50,6 +52,10 @@ import org.dftp.netty.tls.ServerTls;
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
  * </ol>
+ * An HTTP/2 connection's own pipeline has {@value #STALLED}, {@value #IDLE}, {@value #HEADER_TIMEOUT} and
+ * {@value #FIRST_BYTE} around the frame codec ({@link Http2HeaderTimeout}: no request begun and its headers
+ * complete within {@code -http-header-timeout} while no stream is open: {@code GOAWAY} and closed),
+ * {@value #H2_STREAMS} and {@value #IDLE_CLOSE}.
  * An HTTP/2 stream's pipeline has {@value #CODEC} (frames to the same HTTP objects), {@value #COUNTER}, {@value #TIMER},
  * {@value #COMPRESS}, {@value #CHUNKED} and {@value #HANDLER}.
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
@@ -146,12 +152,17 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private void http2(ChannelPipeline p) {
         p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
         p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        p.addLast(CODEC, Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings()
                         .maxHeaderListSize(MAX_HEADER_SIZE)
                         // Uploads: a window of 1 MiB per stream, as the HTTP/1 path buffers about as much.
                         .initialWindowSize(1 << 20))
-                .build());
+                .build();
+        Http2HeaderTimeout headers = new Http2HeaderTimeout(limits.headerTimeout(), context.metrics().headerTimeouts,
+                codec);
+        p.addLast(HEADER_TIMEOUT, headers);
+        p.addLast(CODEC, codec);
+        p.addLast(FIRST_BYTE, headers.completed());
         p.addLast(H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {

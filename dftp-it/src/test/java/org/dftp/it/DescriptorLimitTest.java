@@ -113,8 +113,6 @@ class DescriptorLimitTest {
      * ("Unexpected exception."); now one line for the outage, no spin, and FTP greets again afterwards.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("fails: MINA 2.2.4's NioSocketAcceptor.accept catches EMFILE itself, logs it at ERROR with"
-            + " a stack trace and retries after 50 ms; the fix needs an acceptor of our own (a DfsFtpListener)")
     void anFtpPortOutOfDescriptorsLogsOneLineDoesNotSpinAndRecovers() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         Files.writeString(root.resolve("a.txt"), BODY);

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@link Acceptor} logs a failed accept through {@link AcceptFailureLog} (one line a minute, with a count, as
  * the HTTP ports do) and stops accepting for a second; connections meanwhile wait in the kernel's backlog.
  *
- * <p>Explicit TLS only ({@code AUTH TLS}, {@link TlsCommands}): implicit TLS is refused.
+ * <p>Explicit TLS only ({@code AUTH TLS}, {@link TlsCommands}): unlike NioListener, it has no implicit TLS.
  */
 final class DfsFtpListener extends AbstractListener {
     private static final Logger log = LoggerFactory.getLogger(DfsFtpListener.class);

@@ -20,7 +20,6 @@ import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.impl.FtpIoSession;
 import org.apache.ftpserver.ipfilter.SessionFilter;
 import org.apache.ftpserver.listener.Listener;
-import org.apache.ftpserver.listener.ListenerFactory;
 import org.apache.ftpserver.ssl.SslConfiguration;
 import org.dftp.core.access.AccessLog;
 import org.dftp.core.local.LocalRoot;
@@ -154,21 +153,17 @@ public final class DfsFtpServer implements AutoCloseable {
 
         DataConnectionConfiguration dataConfig = data.createDataConnectionConfiguration();
 
-        ListenerFactory factory = new ListenerFactory();
-        factory.setSslConfiguration(tls); // explicit only: AUTH TLS on the FTP port
-        factory.setImplicitSsl(false);
-        factory.setServerAddress(options.host().isEmpty() ? null : options.host());
-        factory.setPort(options.port());
-        factory.setDataConnectionConfiguration(dataConfig);
-        factory.setIdleTimeout(0); // per session instead, see TransferIdleFtplet
         // The session filter is MINA's only hook on a new connection, before any command is read.
         SessionFilter lineTooLong = LineTooLongFilter.installer();
-        factory.setSessionFilter(session -> {
+        SessionFilter sessions = session -> {
             ChannelDataConnectionFactory.install(session, dataConfig);
             loginTimeout.watch(session);
             return lineTooLong.accept(session);
-        });
-        return factory.createListener();
+        };
+        // Explicit TLS only (AUTH TLS on the FTP port); idle timeout 0: per session instead, see TransferIdleFtplet.
+        // DfsFtpListener rather than MINA's NioListener: out of descriptors, one line a minute and no spin.
+        return new DfsFtpListener(options.host().isEmpty() ? null : options.host(), options.port(), tls, dataConfig,
+                0, sessions);
     }
 
     private static ConnectionConfig connectionConfig(FtpOptions options, FtpWrites writes) {

@@ -19,7 +19,7 @@ import org.apache.mina.filter.codec.RecoverableProtocolDecoderException;
  */
 final class LineTooLongFilter extends IoFilterAdapter {
     private static final String NAME = "dftpLineTooLong";
-    /** The name NioListener gives its protocol decoder. */
+    /** The name DfsFtpListener (as MINA's NioListener) gives its protocol decoder. */
     private static final String CODEC = "codec";
     private static final LineTooLongFilter INSTANCE = new LineTooLongFilter();
 

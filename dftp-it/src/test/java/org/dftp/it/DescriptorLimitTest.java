@@ -108,6 +108,88 @@ class DescriptorLimitTest {
         }
     }
 
+    /**
+     * The same flood on the FTP port: MINA's acceptor used to log every failed accept with a stack trace
+     * ("Unexpected exception."); now one line for the outage, no spin, and FTP greets again afterwards.
+     */
+    @Test
+    void anFtpPortOutOfDescriptorsLogsOneLineDoesNotSpinAndRecovers() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.writeString(root.resolve("a.txt"), BODY);
+        try (NodeProcess node = NodeProcess.startWithOpenFileLimit(OPEN_FILES, "fdftp", root, dir,
+                // sessions up to the flood, so that it is descriptors that run out, not the session limit
+                "-ftp-listen=127.0.0.1:0", "-ftp-max-connections=600", "-ftp-max-connections-per-address=600")
+                .awaitPorts(Duration.ofSeconds(60))) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("FTP public interface listening on 127\\.0\\.0\\.1:(\\d+)").matcher(awaitFtp(node));
+            assertTrue(m.find());
+            int ftpPort = Integer.parseInt(m.group(1));
+            assertTrue(greets(ftpPort), "FTP answers before the flood");
+            List<Socket> clients = new ArrayList<>();
+            try {
+                int timedOut = 0;
+                for (int i = 0; i < CLIENTS && timedOut < 3; i++) {
+                    Socket s = new Socket();
+                    try {
+                        s.connect(new InetSocketAddress("127.0.0.1", ftpPort), 2000);
+                        clients.add(s);
+                        timedOut = 0;
+                    } catch (SocketTimeoutException full) {
+                        s.close();
+                        timedOut++; // MINA's backlog (50) is full while the node cannot accept
+                    }
+                }
+                Thread.sleep(1500);
+                String log = node.output();
+                assertTrue(log.contains("FTP port " + ftpPort + ": cannot accept a connection:")
+                        && log.contains("Too many open files"), "the FTP port ran out of descriptors (" + clients.size() + " clients):\n" + tail(log));
+                long before = cpuTicks(node.process.pid());
+                Thread.sleep(3000);
+                long spent = cpuTicks(node.process.pid()) - before;
+                assertTrue(spent < 60, "the node used " + spent + " CPU ticks in 3 s out of descriptors");
+                String out = node.output();
+                assertEquals(1, count(out, "cannot accept a connection"), tail(out));
+                assertEquals(0, count(out, "Unexpected exception"), tail(out));
+                assertEquals(0, count(out, "\tat "), "no stack trace:\n" + tail(out));
+            } finally {
+                for (Socket s : clients) {
+                    s.close();
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            boolean greeted = false;
+            while (System.nanoTime() < deadline && !greeted) {
+                greeted = greets(ftpPort);
+                if (!greeted) {
+                    Thread.sleep(200);
+                }
+            }
+            assertTrue(greeted, "FTP greets again once the clients left:\n" + tail(node.output()));
+        }
+    }
+
+    private static String awaitFtp(NodeProcess node) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String out = node.output();
+        while (!out.contains("FTP public interface listening on") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            out = node.output();
+        }
+        return out;
+    }
+
+    /** Whether a new FTP client gets the {@code 220} greeting within 2 s. */
+    private static boolean greets(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(2000);
+            byte[] b = s.getInputStream().readNBytes(3);
+            return "220".equals(new String(b, StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether a {@code 200} with the file's body has come back (waiting 20 ms at most for more of it). */
     /** What came back on {@code s} so far: empty when nothing did within 20 ms. */
     private static String answer(Socket s) throws IOException {

@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The public HTTP API of docs/PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
- * proxied), {@code /find/}. One instance per connection; it expects {@code HttpServerCodec} and
- * {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
+ * proxied), {@code /find/}. One instance per connection; it expects an HTTP/1 server codec
+ * ({@link ObsFoldRefusingCodec}, or Netty's {@code HttpServerCodec}) and {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
  * Netty pipeline over a tree its application provides ({@link DfsHttpContext#local}).
  *
  * <p>Each condition maps to one status, with early returns. Pipelined requests are answered in order:
@@ -81,7 +81,9 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (body != null && msg instanceof HttpContent piece && waiting.isEmpty()) {
+        if (msg instanceof HttpContent piece && !(msg instanceof HttpRequest) && piece.decoderResult().isFailure()) {
+            refusedBody(ctx, piece);
+        } else if (body != null && msg instanceof HttpContent piece && waiting.isEmpty()) {
             toBody(piece);
         } else if (busy && msg instanceof HttpObject o) {
             waiting.add(o);
@@ -91,6 +93,25 @@ public final class DfsHttpHandler extends ChannelInboundHandlerAdapter {
         } else {
             // The body of a request answered without it (GET, HEAD, a refusal).
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The codec refused a piece of a body (bad chunk framing, a folded trailer) and reads nothing more: a
+     * body being taken is undone and its request answered {@code 400}; a request answered already is not
+     * answered again, the connection closes once what was written went out.
+     */
+    private void refusedBody(ChannelHandlerContext ctx, HttpContent piece) {
+        Throwable cause = piece.decoderResult().cause();
+        piece.release();
+        releaseWaiting();
+        RequestBody b = body;
+        body = null;
+        if (b != null) {
+            b.abort();
+            rejectMalformed(ctx, null, cause);
+        } else {
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

@@ -4,10 +4,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.dftp.core.access.AccessLog;
 import org.dftp.netty.NodeConfig;
 import org.dftp.netty.limits.HeaderTimeout;
+import org.dftp.netty.limits.Http2HeaderTimeout;
 import org.dftp.netty.limits.PerAddressLimit;
 import org.dftp.netty.limits.StalledReaderTimeout;
 import org.dftp.netty.tls.ServerTls;
@@ -32,7 +33,7 @@ import org.dftp.netty.tls.ServerTls;
  *       puts the rest in place for the protocol the client chose: HTTP/2 (a child channel per stream,
  *       each with the handlers below) or HTTP/1.1 as follows;</li>
  *   <li>{@value #FIRST_BYTE}, {@value #CODEC}: HTTP/1.1 with limits on the request line ({@code 414}) and
- *       headers ({@code 431});</li>
+ *       headers ({@code 431}), and no folded header or trailer line ({@link ObsFoldRefusingCodec}, {@code 400});</li>
  *   <li>{@value #ACCESS_LOG}, with {@code -access-log}: {@link AccessLogHandler}, right behind the codec so
  *       that it sees every request and every response, whichever handler below wrote it (on HTTP/2, behind
  *       each stream's codec);</li>
@@ -51,6 +52,10 @@ import org.dftp.netty.tls.ServerTls;
  *   <li>{@value #CHUNKED}: pulls streamed bodies as the socket drains;</li>
  *   <li>{@value #HANDLER}: {@link DfsHttpHandler}.</li>
  * </ol>
+ * An HTTP/2 connection's own pipeline has {@value #STALLED}, {@value #IDLE}, {@value #HEADER_TIMEOUT} and
+ * {@value #FIRST_BYTE} around the frame codec ({@link Http2HeaderTimeout}: no request begun and its headers
+ * complete within {@code -http-header-timeout} while no stream is open: {@code GOAWAY} and closed),
+ * {@value #H2_STREAMS} and {@value #IDLE_CLOSE}.
  * An HTTP/2 stream's pipeline has {@value #CODEC} (frames to the same HTTP objects), {@value #COUNTER}, {@value #TIMER},
  * {@value #COMPRESS}, {@value #CHUNKED} and {@value #HANDLER}.
  * It takes any {@link Channel}, so tests run this very pipeline on an {@code EmbeddedChannel}.
@@ -147,12 +152,17 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private void http2(ChannelPipeline p) {
         p.addLast(STALLED, new StalledReaderTimeout(limits.sendTimeout(), context.metrics().stalledReadersCut));
         p.addLast(IDLE, new IdleStateHandler(limits.idleTimeout().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        p.addLast(CODEC, Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(io.netty.handler.codec.http2.Http2Settings.defaultSettings()
                         .maxHeaderListSize(MAX_HEADER_SIZE)
                         // Uploads: a window of 1 MiB per stream, as the HTTP/1 path buffers about as much.
                         .initialWindowSize(1 << 20))
-                .build());
+                .build();
+        Http2HeaderTimeout headers = new Http2HeaderTimeout(limits.headerTimeout(), context.metrics().headerTimeouts,
+                codec);
+        p.addLast(HEADER_TIMEOUT, headers);
+        p.addLast(CODEC, codec);
+        p.addLast(FIRST_BYTE, headers.completed());
         p.addLast(H2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
@@ -197,7 +207,7 @@ public final class PublicHttpInitializer extends ChannelInitializer<Channel> {
     private void http1(ChannelPipeline p) {
         HeaderTimeout headers = new HeaderTimeout(limits.headerTimeout(), context.metrics().headerTimeouts);
         p.addLast(FIRST_BYTE, headers.firstByte());
-        p.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+        p.addLast(CODEC, new ObsFoldRefusingCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
                 .setMaxChunkSize(MAX_BODY_PIECE)));

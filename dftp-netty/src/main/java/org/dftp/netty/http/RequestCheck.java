@@ -69,6 +69,8 @@ public final class RequestCheck extends ChannelDuplexHandler {
                 }
             }
             refused = req.decoderResult().isFailure();
+        } else if (msg instanceof io.netty.handler.codec.http.HttpContent piece && piece.decoderResult().isFailure()) {
+            refused = true; // a body the codec refused (chunk framing, a folded trailer): the handler closes
         }
         ctx.fireChannelRead(msg);
     }

@@ -14,7 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +40,8 @@ public final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject>
     /**
      * The pipeline of a redirecting connection, with the limits of the public port, which a client could
      * otherwise get round here: {@code -http-max-connections-per-address} ({@code 503}), the header timeout
-     * ({@code 408}: a slowloris trickling a byte now and then is cut), the idle timeout, then the codec and
-     * this handler.
+     * ({@code 408}: a slowloris trickling a byte now and then is cut), the idle timeout, then the codec (the
+     * public port's, {@code 400} for malformed or folded headers) and this handler.
      */
     public static ChannelHandler initializer(int httpsPort, NodeConfig.Limits limits, NodeMetrics metrics) {
         PerAddressLimit perAddress = new PerAddressLimit(limits.maxConnectionsPerAddress(), true,
@@ -53,7 +53,7 @@ public final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject>
                 ch.pipeline().addLast(PublicHttpInitializer.PER_ADDRESS, perAddress)
                         .addLast(new ReadTimeoutHandler(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS))
                         .addLast(PublicHttpInitializer.FIRST_BYTE, headers.firstByte())
-                        .addLast(new HttpServerCodec())
+                        .addLast(new org.dftp.netty.http.ObsFoldRefusingCodec(new HttpDecoderConfig()))
                         .addLast(PublicHttpInitializer.HEADER_TIMEOUT, headers)
                         .addLast(new HttpsRedirect(httpsPort));
             }
@@ -67,7 +67,9 @@ public final class HttpsRedirect extends SimpleChannelInboundHandler<HttpObject>
         }
         FullHttpResponse res;
         String host = hostOnly(req.headers().get(HttpHeaderNames.HOST));
-        if (host == null || !req.uri().startsWith("/")) {
+        if (req.decoderResult().isFailure()) {
+            res = text(HttpResponseStatus.BAD_REQUEST, "bad request: " + req.decoderResult().cause().getMessage() + "\n");
+        } else if (host == null || !req.uri().startsWith("/")) {
             res = text(HttpResponseStatus.BAD_REQUEST, "a Host header and a path are needed to redirect to HTTPS\n");
         } else {
             String location = "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + req.uri();

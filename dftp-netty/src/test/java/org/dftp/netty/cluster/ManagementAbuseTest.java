@@ -186,7 +186,11 @@ class ManagementAbuseTest {
             "POST /update/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             "POST /update/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-                    + "Content-Length: 3\r\n\r\n{}"})
+                    + "Content-Length: 3\r\n\r\n{}",
+            // obs-fold (RFC 9112 5.2): refused as nginx does, not joined to the line before
+            "POST /update/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nX-Note: a\r\n b\r\n"
+                    + "Content-Length: 2\r\n\r\n{}",
+            "GET /cluster/ HTTP/1.1\r\nHost: a\r\nX-Note: a\r\n\tb\r\n\r\n"})
     void framingTheOriginalRefusesIsRefusedAndClosesAndNothingBehindItIsRead(String raw) throws Exception {
         String behind = "POST /cluster/ HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: 57\r\n\r\nname=behind&public-addr=127.0.0.1:1&mgmt-addr=127.0.0.1:3";

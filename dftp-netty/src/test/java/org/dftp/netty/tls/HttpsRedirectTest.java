@@ -107,4 +107,14 @@ class HttpsRedirectTest {
         String res = answer(7443, "GET /fs/ HTTP/1.1\r\nHost: evil.example@x\r\n\r\n");
         assertEquals("HTTP/1.1 400 Bad Request", res.lines().findFirst().orElseThrow());
     }
+
+    @Test
+    void aFoldedHeaderIs400AndNothingBehindItIsRedirected() {
+        // obs-fold (RFC 9112 5.2), refused as on the public port
+        String res = answer(7443, "GET /fs/a HTTP/1.1\r\nHost: files.example\r\nX-Note: a\r\n b\r\n\r\n"
+                + "GET /fs/b HTTP/1.1\r\nHost: files.example\r\n\r\n");
+        assertEquals("HTTP/1.1 400 Bad Request", res.lines().findFirst().orElseThrow(), res);
+        assertFalse(res.contains("/fs/b"), res);
+        assertFalse(res.contains("308"), res);
+    }
 }

@@ -198,6 +198,9 @@ public final class ObsFoldRefusingCodec extends CombinedChannelDuplexHandler<Htt
 
         @Override
         protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return super.isContentAlwaysEmpty(msg); // a 100 Continue answers no request by itself
+            }
             method = methods.poll();
             return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
         }

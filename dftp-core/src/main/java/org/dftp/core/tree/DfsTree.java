@@ -346,7 +346,7 @@ public final class DfsTree {
         /** The number of groups (or a bound) the last {@link #group} call made. */
         private int groupCount;
         /** What the last {@link #children} call changed: see {@link ChildChanges}. */
-        private final ChildChanges changed = new ChildChanges();
+        private ChildChanges changed = ChildChanges.NONE;
 
         Merge(Change[] changes, String prune, String local) {
             this.changes = changes;
@@ -397,27 +397,16 @@ public final class DfsTree {
          * entry count and owner summary follow from the old one's without a look at every child.
          */
         private static final class ChildChanges {
+            /** No child changed; never added to. */
+            static final ChildChanges NONE = new ChildChanges();
+
             int entryDelta;
             /** No changed child replaced or removed one that was there. */
-            boolean additionsOnly;
+            boolean additionsOnly = true;
             /** A child that was there is gone. */
             boolean removals;
             /** The summary of the changed children as they are now (null when none is left). */
             String owner;
-
-            void copy(ChildChanges o) {
-                entryDelta = o.entryDelta;
-                additionsOnly = o.additionsOnly;
-                removals = o.removals;
-                owner = o.owner;
-            }
-
-            void reset() {
-                entryDelta = 0;
-                additionsOnly = true;
-                removals = false;
-                owner = null;
-            }
 
             void add(DfsNode before, DfsNode after) {
                 entryDelta += DirNode.entries(after) - DirNode.entries(before);
@@ -449,11 +438,11 @@ public final class DfsTree {
          */
         DfsNode[] children(DfsNode[] old, int from, int to, int depth, int groups) {
             if (from == to && (prune == null || old.length == 0)) {
-                changed.reset();
+                changed = ChildChanges.NONE;
                 return old;
             }
+            // Its own object: the recursive calls below set `changed` too.
             ChildChanges delta = new ChildChanges();
-            delta.reset();
             DfsNode[] out = null; // created on the first difference
             int n = 0;
             int i = 0;
@@ -463,7 +452,8 @@ public final class DfsTree {
                     // Without a prune, the children before the next change's name stay as they are: one
                     // binary search skips them, so one upload into a directory of 100,000 files costs
                     // ~17 compares instead of 100,000 (and the state thread is not held by big directories).
-                    int keep = j < to ? lowerBound(old, i, changes[j].path().segment(depth)) : old.length;
+                    int keep = j < to ? DirNode.indexOf(old, changes[j].path().segment(depth)) : old.length;
+                    keep = keep < 0 ? -(keep + 1) : keep; // never before i: those names come before the change's
                     if (keep > i) {
                         if (out != null) {
                             System.arraycopy(old, i, out, n, keep - i);
@@ -501,23 +491,8 @@ public final class DfsTree {
                     out[n++] = after;
                 }
             }
-            changed.copy(delta);
+            changed = delta;
             return out == null ? old : n == out.length ? out : Arrays.copyOf(out, n);
-        }
-
-        /** The first index at or after {@code from} whose child's name is not before {@code name}. */
-        private static int lowerBound(DfsNode[] children, int from, String name) {
-            int lo = from;
-            int hi = children.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (children[mid].name.compareTo(name) < 0) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            return lo;
         }
 
         /**

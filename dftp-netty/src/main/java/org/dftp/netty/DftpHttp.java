@@ -343,7 +343,7 @@ public final class DftpHttp implements AutoCloseable {
             if (served == null) {
                 store = new DfsStore(cluster == null ? ClusterState.initial("embedded", NodeInfo.of(nodeName, "", ""))
                         : cluster.initialState(nodeName));
-                EmbeddedCluster.Pushes pushes = new EmbeddedCluster.Pushes();
+                PeerPushes pushes = new PeerPushes();
                 sync = new LocalSync(local, nodeName, store, Clock.systemUTC(), DftpNode.WATCH_COALESCE, pushes);
                 try {
                     if (watch) {

@@ -31,7 +31,6 @@ import org.dftp.netty.proxy.PeerWrites;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.concurrent.ExecutorService;
-import org.dftp.core.tree.Change;
 import org.dftp.core.wire.NodeInfo;
 import org.dftp.netty.http.DfsHttpContext;
 import org.dftp.netty.http.PublicHttpServer;
@@ -70,6 +69,8 @@ public final class DftpNode implements AutoCloseable {
     private PublicHttpServer http;
     private DfsFtpServer ftp;
     private volatile ClusterServices cluster;
+    /** The local changes to the peers, once {@link #cluster} runs. */
+    private final PeerPushes pushes = new PeerPushes();
     private LocalSync local;
     private Users users;
     private LocalWrites writes;
@@ -137,24 +138,7 @@ public final class DftpNode implements AutoCloseable {
 
     /** Starts watching the local tree, then scans it: what changes during the scan is not missed. */
     private void scan() throws IOException {
-        local = new LocalSync(localRoot, config.nodeName(), store, Clock.systemUTC(), WATCH_COALESCE,
-                new LocalSync.Listener() {
-                    @Override
-                    public void changed(List<Change> changes) {
-                        ClusterServices c = cluster;
-                        if (c != null) {
-                            c.pushChanges(changes);
-                        }
-                    }
-
-                    @Override
-                    public void rescanned() {
-                        ClusterServices c = cluster;
-                        if (c != null) {
-                            c.pushFullUpdates();
-                        }
-                    }
-                });
+        local = new LocalSync(localRoot, config.nodeName(), store, Clock.systemUTC(), WATCH_COALESCE, pushes);
         started.add(local);
         local.watch();
         metrics.unwatchedDirectoriesFrom(local::unwatchedDirectories);
@@ -212,6 +196,7 @@ public final class DftpNode implements AutoCloseable {
         }
         cluster = ClusterServices.start(config, store, metrics, http.port(), Clock.systemUTC(), peerTls);
         started.add(cluster);
+        pushes.to(cluster);
         if (config.ftpListen() != null) {
             FtpOptions options = new FtpOptions(config.nodeName(), config.ftpListen().host(), config.ftpListen().port(),
                     config.ftpPassivePorts(), config.ftpPassiveAddress(), config.ftpMaxConnections(),

@@ -3,11 +3,8 @@ package org.dftp.netty;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.dftp.core.cluster.DfsStore;
-import org.dftp.core.local.LocalSync;
-import org.dftp.core.tree.Change;
 import org.dftp.netty.cluster.ClusterServices;
 import org.dftp.netty.http.Access;
 import org.dftp.netty.http.HopSignature;
@@ -53,34 +50,6 @@ final class EmbeddedCluster implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
-        }
-    }
-
-    /**
-     * The root's changes, to every peer once the services run, as a node pushes them: each watcher batch as
-     * an incremental update, each rescan as a full one. Nothing goes out before {@link #to}.
-     */
-    static final class Pushes implements LocalSync.Listener {
-        private volatile ClusterServices services;
-
-        void to(ClusterServices s) {
-            services = s;
-        }
-
-        @Override
-        public void changed(List<Change> changes) {
-            ClusterServices s = services;
-            if (s != null) {
-                s.pushChanges(changes);
-            }
-        }
-
-        @Override
-        public void rescanned() {
-            ClusterServices s = services;
-            if (s != null) {
-                s.pushFullUpdates();
-            }
         }
     }
 

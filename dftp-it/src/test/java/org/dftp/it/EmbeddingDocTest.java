@@ -66,19 +66,8 @@ class EmbeddingDocTest {
         AtomicReference<Throwable> failed = new AtomicReference<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
                 getClass().getClassLoader())) {
-            Method main = loader.loadClass(className).getMethod("main", String[].class);
-            Thread app = new Thread(() -> {
-                try {
-                    main.invoke(null, (Object) new String[] {Integer.toString(port), work.resolve("served").toString()});
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    if (!(e.getCause() instanceof InterruptedException)) {
-                        failed.set(e.getCause());
-                    }
-                } catch (ReflectiveOperationException e) {
-                    failed.set(e);
-                }
-            }, "embedding-example");
-            app.start();
+            Thread app = runMain(loader, className, "embedding-example", failed, Integer.toString(port),
+                    work.resolve("served").toString());
             try {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 String base = "http://127.0.0.1:" + port;
@@ -119,19 +108,8 @@ class EmbeddingDocTest {
         try (DftpNode other = DftpNode.start(NodeConfig.defaults("other", theirs).withListen(any, any, null)
                 .withMulticast(null));
              URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
-            Method main = loader.loadClass(className).getMethod("main", String[].class);
-            Thread app = new Thread(() -> {
-                try {
-                    main.invoke(null, (Object) new String[] {Integer.toString(port), Integer.toString(mgmt), mine.toString()});
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    if (!(e.getCause() instanceof InterruptedException)) {
-                        failed.set(e.getCause());
-                    }
-                } catch (ReflectiveOperationException e) {
-                    failed.set(e);
-                }
-            }, "embedding-cluster-example");
-            app.start();
+            Thread app = runMain(loader, className, "embedding-cluster-example", failed, Integer.toString(port),
+                    Integer.toString(mgmt), mine.toString());
             try {
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 String base = "http://127.0.0.1:" + port;
@@ -234,5 +212,27 @@ class EmbeddingDocTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Runs the example's {@code main} on a thread of its own; what it throws, other than the interruption that
+     * stops it, lands in {@code failed}.
+     */
+    private static Thread runMain(URLClassLoader loader, String className, String name,
+                                  AtomicReference<Throwable> failed, String... args) throws ReflectiveOperationException {
+        Method main = loader.loadClass(className).getMethod("main", String[].class);
+        Thread app = new Thread(() -> {
+            try {
+                main.invoke(null, (Object) args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (!(e.getCause() instanceof InterruptedException)) {
+                    failed.set(e.getCause());
+                }
+            } catch (ReflectiveOperationException e) {
+                failed.set(e);
+            }
+        }, name);
+        app.start();
+        return app;
     }
 }

@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The public HTTP API of docs/PROTOCOL.md: {@code /}, {@code /fs/...} (listings and files, local or
  * proxied), {@code /find/}. One instance per connection; it expects an HTTP/1 server codec
- * ({@link ObsFoldRefusingCodec}, or Netty's {@code HttpServerCodec}) and {@code ChunkedWriteHandler} before it (see {@link PublicHttpInitializer}), and can be added to any
- * Netty pipeline over a tree its application provides ({@link DfsHttpContext#local}).
+ * ({@link ObsFoldRefusingCodec}, or Netty's {@code HttpServerCodec}) and {@code ChunkedWriteHandler} before
+ * it (see {@link PublicHttpInitializer}), and can be added to any Netty pipeline over a tree its application
+ * provides ({@link DfsHttpContext#local}).
  *
  * <p>Each condition maps to one status, with early returns. Pipelined requests are answered in order:
  * while a proxied response is in flight, later requests wait in a queue and reading stops.
